@@ -1,0 +1,36 @@
+using System;
+using IpcBridge.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace IpcBridge.Diagnostics;
+
+/// <summary>Every log message IpcBridge writes, with stable event ids.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "A listener on channel '{Channel}' threw; the other listeners still ran.")]
+    public static partial void ListenerFailed(ILogger logger, string channel, Exception exception);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Denied {Operation} on channel '{Channel}' from endpoint {EndpointId} ({Kind}): not in its allowlist. The frame was dropped.")]
+    public static partial void FrameDenied(ILogger logger, IpcOperation operation, string channel, int endpointId, EndpointKind kind);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Disconnecting a peer that broke the protocol: {What}.")]
+    public static partial void ProtocolViolation(ILogger logger, string what);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Dropped a {Kind} frame for call {CallId}: the link is closed.")]
+    public static partial void AnswerDropped(ILogger logger, FrameKind kind, long callId);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Dropped a {Kind} frame on channel '{Channel}' that arrived after the endpoint shut down.")]
+    public static partial void FrameAfterShutdown(ILogger logger, FrameKind kind, string channel);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Critical, Message = "The dispatch loop caught an unexpected exception.")]
+    public static partial void DispatchFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "A handler for event '{EventName}' threw.")]
+    public static partial void EventHandlerFailed(ILogger logger, string eventName, Exception exception);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Could not read the message on channel '{Channel}' for a typed listener; that listener was skipped.")]
+    public static partial void ListenerArgumentsUnreadable(ILogger logger, string channel, Exception exception);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "A renderer dropped a {Operation} frame on channel '{Channel}' outside its allowlist.")]
+    public static partial void RendererFrameDenied(ILogger logger, IpcOperation operation, string channel);
+}

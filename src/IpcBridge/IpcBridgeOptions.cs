@@ -1,0 +1,40 @@
+using System;
+using System.Text.Json;
+
+namespace IpcBridge;
+
+/// <summary>Settings shared by every endpoint of a <see cref="MainProcess"/>.</summary>
+public sealed class IpcBridgeOptions
+{
+    /// <summary>
+    /// Gets or sets how long <see cref="IpcRenderer.SendSync(string, object?[])"/> waits for a listener to set
+    /// <see cref="IpcMainEvent.ReturnValue"/> before throwing <see cref="IpcTimeoutException"/>. Default 30 seconds.
+    /// Unlike Electron, a sync send can never hang forever.
+    /// </summary>
+    public TimeSpan SendSyncTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gets or sets the serializer settings for payloads. Default: <see cref="JsonSerializerDefaults.Web"/> with
+    /// reflection metadata. Set a <see cref="System.Text.Json.Serialization.JsonSerializerContext"/> as the
+    /// <see cref="JsonSerializerOptions.TypeInfoResolver"/> to use source-generated metadata.
+    /// </summary>
+    public JsonSerializerOptions? SerializerOptions { get; set; }
+
+    /// <summary>Gets or sets how many calls (invoke, sync send) one link may have waiting for an answer. Default 10,000.</summary>
+    public int MaxPendingCalls { get; set; } = 10_000;
+
+    /// <summary>Throws when a setting is out of range.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
+    public void Validate()
+    {
+        if (this.SendSyncTimeout <= TimeSpan.Zero || this.SendSyncTimeout.TotalMilliseconds > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(this.SendSyncTimeout), this.SendSyncTimeout, "SendSyncTimeout must be positive and finite.");
+        }
+
+        if (this.MaxPendingCalls < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(this.MaxPendingCalls), this.MaxPendingCalls, "MaxPendingCalls must be at least 1.");
+        }
+    }
+}

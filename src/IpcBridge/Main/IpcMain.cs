@@ -1,0 +1,474 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using IpcBridge.Diagnostics;
+using IpcBridge.Protocol;
+using IpcBridge.Serialization;
+using Microsoft.Extensions.Logging;
+
+namespace IpcBridge;
+
+/// <summary>
+/// The main process's side of IPC, as Electron's <c>ipcMain</c>: listeners for one-way and sync messages
+/// (<see cref="On(string, Action{IpcMainEvent, IpcArgs})"/>) and handlers for invokes
+/// (<see cref="Handle{TResult}(string, Func{IpcMainInvokeEvent, IpcArgs, Task{TResult}})"/>).
+/// </summary>
+/// <remarks>
+/// Thread-safe. Listeners and handlers run on main's dispatch loop, one message at a time, in the order each
+/// sender sent them; an async handler's continuations run on the thread pool. Registration methods return this
+/// instance for chaining.
+/// </remarks>
+public sealed class IpcMain : IIpcCapability
+{
+    private readonly ListenerRegistry<IpcMainEvent> listeners = new();
+    private readonly ConcurrentDictionary<string, HandlerEntry> handlers = new(StringComparer.Ordinal);
+    private readonly PayloadSerializer serializer;
+    private readonly ILogger logger;
+
+    internal IpcMain(PayloadSerializer serializer, ILogger logger)
+    {
+        this.serializer = serializer;
+        this.logger = logger;
+    }
+
+    private delegate ValueTask<ReadOnlyMemory<byte>> InvokeHandler(IpcMainInvokeEvent e, IpcArgs args);
+
+    /// <summary>Adds a listener for <paramref name="channel"/>; it receives the raw arguments.</summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="listener">The listener.</param>
+    /// <returns>This instance.</returns>
+    public IpcMain On(string channel, Action<IpcMainEvent, IpcArgs> listener)
+        => this.AddListener(channel, listener, listener, once: false);
+
+    /// <summary>Adds a listener for <paramref name="channel"/> that receives the first argument as <typeparamref name="T"/>.</summary>
+    /// <typeparam name="T">The first argument's type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="listener">The listener.</param>
+    /// <returns>This instance.</returns>
+    public IpcMain On<T>(string channel, Action<IpcMainEvent, T> listener)
+        => this.AddListener(channel, listener, Typed(listener), once: false);
+
+    /// <summary>Adds a listener for <paramref name="channel"/> that receives the first two arguments typed.</summary>
+    /// <typeparam name="T1">The first argument's type.</typeparam>
+    /// <typeparam name="T2">The second argument's type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="listener">The listener.</param>
+    /// <returns>This instance.</returns>
+    public IpcMain On<T1, T2>(string channel, Action<IpcMainEvent, T1, T2> listener)
+        => this.AddListener(channel, listener, Typed(listener), once: false);
+
+    /// <summary>Adds a listener that runs for the next message on <paramref name="channel"/> only.</summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="listener">The listener.</param>
+    /// <returns>This instance.</returns>
+    public IpcMain Once(string channel, Action<IpcMainEvent, IpcArgs> listener)
+        => this.AddListener(channel, listener, listener, once: true);
+
+    /// <summary>Adds a typed listener that runs for the next message on <paramref name="channel"/> only.</summary>
+    /// <typeparam name="T">The first argument's type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="listener">The listener.</param>
+    /// <returns>This instance.</returns>
+    public IpcMain Once<T>(string channel, Action<IpcMainEvent, T> listener)
+        => this.AddListener(channel, listener, Typed(listener), once: true);
+
+    /// <summary>Adds a typed listener that runs for the next message on <paramref name="channel"/> only.</summary>
+    /// <typeparam name="T1">The first argument's type.</typeparam>
+    /// <typeparam name="T2">The second argument's type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="listener">The listener.</param>
+    /// <returns>This instance.</returns>
+    public IpcMain Once<T1, T2>(string channel, Action<IpcMainEvent, T1, T2> listener)
+        => this.AddListener(channel, listener, Typed(listener), once: true);
+
+    /// <summary>Removes the most recently added registration of <paramref name="listener"/> on <paramref name="channel"/>.</summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="listener">The listener given to <c>On</c> or <c>Once</c>.</param>
+    /// <returns>This instance.</returns>
+    public IpcMain RemoveListener(string channel, Action<IpcMainEvent, IpcArgs> listener) => this.Remove(channel, listener);
+
+    /// <summary>Removes the most recently added registration of a typed <paramref name="listener"/>.</summary>
+    /// <typeparam name="T">The first argument's type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="listener">The listener given to <c>On</c> or <c>Once</c>.</param>
+    /// <returns>This instance.</returns>
+    public IpcMain RemoveListener<T>(string channel, Action<IpcMainEvent, T> listener) => this.Remove(channel, listener);
+
+    /// <summary>Removes the most recently added registration of a typed <paramref name="listener"/>.</summary>
+    /// <typeparam name="T1">The first argument's type.</typeparam>
+    /// <typeparam name="T2">The second argument's type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="listener">The listener given to <c>On</c> or <c>Once</c>.</param>
+    /// <returns>This instance.</returns>
+    public IpcMain RemoveListener<T1, T2>(string channel, Action<IpcMainEvent, T1, T2> listener) => this.Remove(channel, listener);
+
+    /// <summary>Removes every listener of <paramref name="channel"/>, or of every channel when it is <see langword="null"/>.</summary>
+    /// <param name="channel">The channel, or <see langword="null"/> for all.</param>
+    /// <returns>This instance.</returns>
+    public IpcMain RemoveAllListeners(string? channel = null)
+    {
+        this.listeners.RemoveAll(channel);
+        return this;
+    }
+
+    /// <summary>Gets the number of listeners registered for <paramref name="channel"/>.</summary>
+    /// <param name="channel">The channel.</param>
+    /// <returns>The count.</returns>
+    public int ListenerCount(string channel) => this.listeners.Count(channel);
+
+    /// <summary>Registers the handler for invokes on <paramref name="channel"/> that returns a value synchronously.</summary>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="handler">The handler; its exception reaches the caller as <see cref="IpcInvocationException"/>.</param>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    public void Handle<TResult>(string channel, Func<IpcMainInvokeEvent, IpcArgs, TResult> handler)
+        => this.AddHandler(channel, this.Wrap(handler), once: false);
+
+    /// <summary>Registers the handler for invokes on <paramref name="channel"/>; the returned task is awaited.</summary>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="handler">The handler; its exception reaches the caller as <see cref="IpcInvocationException"/>.</param>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    public void Handle<TResult>(string channel, Func<IpcMainInvokeEvent, IpcArgs, Task<TResult>> handler)
+        => this.AddHandler(channel, this.Wrap(handler), once: false);
+
+    /// <summary>Registers the handler for invokes on <paramref name="channel"/>; the returned value task is awaited.</summary>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="handler">The handler; its exception reaches the caller as <see cref="IpcInvocationException"/>.</param>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    public void Handle<TResult>(string channel, Func<IpcMainInvokeEvent, IpcArgs, ValueTask<TResult>> handler)
+        => this.AddHandler(channel, this.Wrap(handler), once: false);
+
+    /// <summary>Registers a handler with no result for invokes on <paramref name="channel"/>; the caller receives <see langword="null"/>.</summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="handler">The handler.</param>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    public void Handle(string channel, Func<IpcMainInvokeEvent, IpcArgs, Task> handler)
+        => this.AddHandler(channel, Wrap(handler), once: false);
+
+    /// <summary>Registers a synchronous handler with no result for invokes on <paramref name="channel"/>.</summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="handler">The handler.</param>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    public void Handle(string channel, Action<IpcMainInvokeEvent, IpcArgs> handler)
+        => this.AddHandler(channel, Wrap(handler), once: false);
+
+    /// <summary>Registers a handler whose first argument is read as <typeparamref name="TArg"/>.</summary>
+    /// <typeparam name="TArg">The first argument's type.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="handler">The handler.</param>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    public void Handle<TArg, TResult>(string channel, Func<IpcMainInvokeEvent, TArg, Task<TResult>> handler)
+        => this.AddHandler(channel, this.Wrap<TResult>((e, a) => handler(e, a.Get<TArg>(0))), once: false);
+
+    /// <summary>Registers a synchronous handler whose first argument is read as <typeparamref name="TArg"/>.</summary>
+    /// <typeparam name="TArg">The first argument's type.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="handler">The handler.</param>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    public void Handle<TArg, TResult>(string channel, Func<IpcMainInvokeEvent, TArg, TResult> handler)
+        => this.AddHandler(channel, this.Wrap<TResult>((e, a) => handler(e, a.Get<TArg>(0))), once: false);
+
+    /// <summary>Like <see cref="Handle{TResult}(string, Func{IpcMainInvokeEvent, IpcArgs, TResult})"/>, removed after its first invoke.</summary>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="handler">The handler.</param>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    public void HandleOnce<TResult>(string channel, Func<IpcMainInvokeEvent, IpcArgs, TResult> handler)
+        => this.AddHandler(channel, this.Wrap(handler), once: true);
+
+    /// <summary>Like <see cref="Handle{TResult}(string, Func{IpcMainInvokeEvent, IpcArgs, Task{TResult}})"/>, removed after its first invoke.</summary>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="handler">The handler.</param>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    public void HandleOnce<TResult>(string channel, Func<IpcMainInvokeEvent, IpcArgs, Task<TResult>> handler)
+        => this.AddHandler(channel, this.Wrap(handler), once: true);
+
+    /// <summary>Like <see cref="Handle{TResult}(string, Func{IpcMainInvokeEvent, IpcArgs, ValueTask{TResult}})"/>, removed after its first invoke.</summary>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="handler">The handler.</param>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    public void HandleOnce<TResult>(string channel, Func<IpcMainInvokeEvent, IpcArgs, ValueTask<TResult>> handler)
+        => this.AddHandler(channel, this.Wrap(handler), once: true);
+
+    /// <summary>Like <see cref="Handle(string, Func{IpcMainInvokeEvent, IpcArgs, Task})"/>, removed after its first invoke.</summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="handler">The handler.</param>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    public void HandleOnce(string channel, Func<IpcMainInvokeEvent, IpcArgs, Task> handler)
+        => this.AddHandler(channel, Wrap(handler), once: true);
+
+    /// <summary>Like <see cref="Handle(string, Action{IpcMainInvokeEvent, IpcArgs})"/>, removed after its first invoke.</summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="handler">The handler.</param>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    public void HandleOnce(string channel, Action<IpcMainInvokeEvent, IpcArgs> handler)
+        => this.AddHandler(channel, Wrap(handler), once: true);
+
+    /// <summary>Removes the handler of <paramref name="channel"/>, if any.</summary>
+    /// <param name="channel">The channel.</param>
+    public void RemoveHandler(string channel) => this.handlers.TryRemove(channel ?? throw new ArgumentNullException(nameof(channel)), out _);
+
+    /// <summary>Gets a value indicating whether a handler is registered for <paramref name="channel"/>.</summary>
+    /// <param name="channel">The channel.</param>
+    /// <returns><see langword="true"/> when one is.</returns>
+    public bool HasHandler(string channel) => this.handlers.ContainsKey(channel);
+
+    internal void DispatchSend(WebContents sender, string channel, IpcArgs args, IReadOnlyList<MessagePortMain> ports)
+    {
+        var e = new IpcMainEvent(sender, channel, ports, null, 0);
+        this.listeners.Emit(channel, e, args, this.logger);
+    }
+
+    internal void DispatchSendSync(WebContents sender, IpcConnection connection, Frame frame, IpcArgs args)
+    {
+        if (this.listeners.Count(frame.Channel) == 0)
+        {
+            connection.SendError(frame.CallId, new ErrorPayload { Code = ErrorCode.NoHandler, Message = $"No listener registered for sync channel '{frame.Channel}'" });
+            return;
+        }
+
+        var e = new IpcMainEvent(sender, frame.Channel, Array.Empty<MessagePortMain>(), connection, frame.CallId);
+        this.listeners.Emit(frame.Channel, e, args, this.logger);
+    }
+
+    internal void DispatchInvoke(WebContents sender, IpcConnection connection, Frame frame, IpcArgs args)
+    {
+        string channel = frame.Channel;
+        if (!this.TryTakeHandler(channel, out InvokeHandler? handler))
+        {
+            connection.SendError(frame.CallId, new ErrorPayload { Code = ErrorCode.NoHandler, Message = $"No handler registered for '{channel}'" });
+            return;
+        }
+
+        CancellationToken token = connection.BeginInbound(frame.CallId);
+        var e = new IpcMainInvokeEvent(sender, channel, token);
+        ValueTask<ReadOnlyMemory<byte>> pending;
+        try
+        {
+            pending = handler(e, args);
+        }
+        catch (Exception ex)
+        {
+            Fail(connection, frame.CallId, ex);
+            return;
+        }
+
+        if (pending.IsCompletedSuccessfully)
+        {
+            connection.EndInbound(frame.CallId);
+            connection.SendResult(frame.CallId, pending.Result);
+        }
+        else
+        {
+            _ = CompleteAsync(connection, frame.CallId, pending);
+        }
+    }
+
+    private static async Task CompleteAsync(IpcConnection connection, long callId, ValueTask<ReadOnlyMemory<byte>> pending)
+    {
+        try
+        {
+            ReadOnlyMemory<byte> result = await pending.ConfigureAwait(false);
+            connection.SendResult(callId, result);
+        }
+        catch (Exception ex)
+        {
+            Fail(connection, callId, ex);
+        }
+        finally
+        {
+            connection.EndInbound(callId);
+        }
+    }
+
+    private static void Fail(IpcConnection connection, long callId, Exception ex)
+    {
+        connection.EndInbound(callId);
+        connection.SendError(callId, new ErrorPayload
+        {
+            Code = ex is IpcSerializationException ? ErrorCode.Serialization : ErrorCode.HandlerFailed,
+            Type = ex.GetType().FullName,
+            Message = ex.Message,
+            Stack = ex.StackTrace,
+        });
+    }
+
+    private static Action<IpcMainEvent, IpcArgs> Typed<T>(Action<IpcMainEvent, T> listener)
+    {
+        if (listener is null)
+        {
+            throw new ArgumentNullException(nameof(listener));
+        }
+
+        return (e, a) => listener(e, a.Get<T>(0));
+    }
+
+    private static Action<IpcMainEvent, IpcArgs> Typed<T1, T2>(Action<IpcMainEvent, T1, T2> listener)
+    {
+        if (listener is null)
+        {
+            throw new ArgumentNullException(nameof(listener));
+        }
+
+        return (e, a) => listener(e, a.Get<T1>(0), a.Get<T2>(1));
+    }
+
+    private IpcMain AddListener(string channel, Delegate original, Action<IpcMainEvent, IpcArgs> invoke, bool once)
+    {
+        this.listeners.Add(channel, original, invoke, once);
+        return this;
+    }
+
+    private IpcMain Remove(string channel, Delegate listener)
+    {
+        if (channel is null)
+        {
+            throw new ArgumentNullException(nameof(channel));
+        }
+
+        if (listener is null)
+        {
+            throw new ArgumentNullException(nameof(listener));
+        }
+
+        this.listeners.Remove(channel, listener);
+        return this;
+    }
+
+    private void AddHandler(string channel, InvokeHandler handler, bool once)
+    {
+        if (channel is null)
+        {
+            throw new ArgumentNullException(nameof(channel));
+        }
+
+        if (!this.handlers.TryAdd(channel, new HandlerEntry(handler, once)))
+        {
+            throw new InvalidOperationException($"Attempted to register a second handler for '{channel}'.");
+        }
+    }
+
+    private bool TryTakeHandler(string channel, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out InvokeHandler? handler)
+    {
+        handler = null;
+        if (!this.handlers.TryGetValue(channel, out HandlerEntry? entry))
+        {
+            return false;
+        }
+
+        // A once-handler belongs to whichever invoke removes it first.
+        if (entry.Once && !((ICollection<KeyValuePair<string, HandlerEntry>>)this.handlers).Remove(new KeyValuePair<string, HandlerEntry>(channel, entry)))
+        {
+            return false;
+        }
+
+        handler = entry.Handler;
+        return true;
+    }
+
+    private InvokeHandler Wrap<TResult>(Func<IpcMainInvokeEvent, IpcArgs, TResult> handler)
+    {
+        if (handler is null)
+        {
+            throw new ArgumentNullException(nameof(handler));
+        }
+
+        PayloadSerializer s = this.serializer;
+        return (e, a) => new ValueTask<ReadOnlyMemory<byte>>(s.SerializeValue(handler(e, a)));
+    }
+
+    private InvokeHandler Wrap<TResult>(Func<IpcMainInvokeEvent, IpcArgs, Task<TResult>> handler)
+    {
+        if (handler is null)
+        {
+            throw new ArgumentNullException(nameof(handler));
+        }
+
+        PayloadSerializer s = this.serializer;
+        return (e, a) =>
+        {
+            Task<TResult> task = handler(e, a) ?? throw new InvalidOperationException($"The handler for '{e.Channel}' returned a null task.");
+            return task.Status == TaskStatus.RanToCompletion
+                ? new ValueTask<ReadOnlyMemory<byte>>(s.SerializeValue(task.Result))
+                : AwaitAsync(task, s);
+        };
+
+        static async ValueTask<ReadOnlyMemory<byte>> AwaitAsync(Task<TResult> task, PayloadSerializer s) => s.SerializeValue(await task.ConfigureAwait(false));
+    }
+
+    private InvokeHandler Wrap<TResult>(Func<IpcMainInvokeEvent, IpcArgs, ValueTask<TResult>> handler)
+    {
+        if (handler is null)
+        {
+            throw new ArgumentNullException(nameof(handler));
+        }
+
+        PayloadSerializer s = this.serializer;
+        return (e, a) =>
+        {
+            ValueTask<TResult> task = handler(e, a);
+            return task.IsCompletedSuccessfully
+                ? new ValueTask<ReadOnlyMemory<byte>>(s.SerializeValue(task.Result))
+                : AwaitAsync(task, s);
+        };
+
+        static async ValueTask<ReadOnlyMemory<byte>> AwaitAsync(ValueTask<TResult> task, PayloadSerializer s) => s.SerializeValue(await task.ConfigureAwait(false));
+    }
+
+    private static InvokeHandler Wrap(Func<IpcMainInvokeEvent, IpcArgs, Task> handler)
+    {
+        if (handler is null)
+        {
+            throw new ArgumentNullException(nameof(handler));
+        }
+
+        return (e, a) =>
+        {
+            Task task = handler(e, a) ?? throw new InvalidOperationException($"The handler for '{e.Channel}' returned a null task.");
+            return task.Status == TaskStatus.RanToCompletion ? new ValueTask<ReadOnlyMemory<byte>>(NullResult) : AwaitAsync(task);
+        };
+
+        static async ValueTask<ReadOnlyMemory<byte>> AwaitAsync(Task task)
+        {
+            await task.ConfigureAwait(false);
+            return NullResult;
+        }
+    }
+
+    private static InvokeHandler Wrap(Action<IpcMainInvokeEvent, IpcArgs> handler)
+    {
+        if (handler is null)
+        {
+            throw new ArgumentNullException(nameof(handler));
+        }
+
+        return (e, a) =>
+        {
+            handler(e, a);
+            return new ValueTask<ReadOnlyMemory<byte>>(NullResult);
+        };
+    }
+
+    private static readonly byte[] NullResult = "null"u8.ToArray();
+
+    private sealed class HandlerEntry
+    {
+        public HandlerEntry(InvokeHandler handler, bool once)
+        {
+            this.Handler = handler;
+            this.Once = once;
+        }
+
+        public InvokeHandler Handler { get; }
+
+        public bool Once { get; }
+    }
+}

@@ -1,0 +1,219 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using IpcBridge.Diagnostics;
+using IpcBridge.Ports;
+using IpcBridge.Protocol;
+using IpcBridge.Renderer;
+using IpcBridge.Serialization;
+using IpcBridge.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace IpcBridge;
+
+/// <summary>
+/// The main process: owns <see cref="IpcMain"/>, creates renderer (<see cref="EndpointKind.Window"/>) and work
+/// (<see cref="EndpointKind.Work"/>) endpoints, and keeps a <see cref="WebContents"/> for each live one.
+/// </summary>
+/// <remarks>
+/// Thread-safe. Disposing it destroys every endpoint: their pending calls fail with
+/// <see cref="IpcDisconnectedException"/> and each <see cref="WebContents.Destroyed"/> is raised.
+/// </remarks>
+public sealed class MainProcess : IAsyncDisposable, IIpcCapability
+{
+    private readonly ConcurrentDictionary<int, WebContents> endpoints = new();
+    private readonly ConcurrentDictionary<int, RendererRuntime> localRenderers = new();
+    private readonly ILoggerFactory loggerFactory;
+    private readonly ILogger logger;
+    private int lastId;
+    private int disposed;
+
+    /// <summary>Creates a main process.</summary>
+    /// <param name="options">Settings, or <see langword="null"/> for the defaults.</param>
+    /// <param name="loggerFactory">Where diagnostics go, or <see langword="null"/> for nowhere.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public MainProcess(IpcBridgeOptions? options = null, ILoggerFactory? loggerFactory = null)
+    {
+        this.Options = options ?? new IpcBridgeOptions();
+        this.Options.Validate();
+        this.loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        this.logger = this.loggerFactory.CreateLogger("IpcBridge.MainProcess");
+        this.Serializer = new PayloadSerializer(this.Options.SerializerOptions);
+        this.Dispatcher = new FrameDispatcher(isMain: true, this.logger);
+        this.IpcMain = new IpcMain(this.Serializer, this.loggerFactory.CreateLogger("IpcBridge.IpcMain"));
+        this.Ports = new PortRouter(this.Serializer, this.loggerFactory.CreateLogger("IpcBridge.Ports"));
+    }
+
+    /// <summary>Raised when an endpoint's frame was refused because it was outside its allowlist (on main's dispatch loop).</summary>
+    public event EventHandler<AccessDeniedEventArgs>? AccessDenied;
+
+    /// <summary>Gets main's IPC listeners and handlers.</summary>
+    public IpcMain IpcMain { get; }
+
+    /// <summary>Gets the OS process id of main.</summary>
+#pragma warning disable CA1822 // An instance property: main may one day be remote to its caller.
+    public int ProcessId => CurrentProcess.Id;
+#pragma warning restore CA1822
+
+    internal IpcBridgeOptions Options { get; }
+
+    internal PayloadSerializer Serializer { get; }
+
+    internal FrameDispatcher Dispatcher { get; }
+
+    internal PortRouter Ports { get; }
+
+    /// <summary>Returns every live endpoint, ordered by id.</summary>
+    /// <returns>A snapshot.</returns>
+    public IReadOnlyList<WebContents> GetAllWebContents()
+        => this.endpoints.Values.Where(w => !w.IsDestroyed).OrderBy(w => w.Id).ToArray();
+
+    /// <summary>Finds a live endpoint by id.</summary>
+    /// <param name="id">The id.</param>
+    /// <returns>The endpoint, or <see langword="null"/>.</returns>
+    public WebContents? FromId(int id) => this.endpoints.TryGetValue(id, out WebContents? w) && !w.IsDestroyed ? w : null;
+
+    /// <summary>Creates a renderer (a visible window's endpoint) in this process.</summary>
+    /// <param name="options">Preload, allowlist and name; the default denies every channel.</param>
+    /// <param name="cancellationToken">Cancels the creation.</param>
+    /// <returns>The endpoint, after its preload has run.</returns>
+    /// <exception cref="ObjectDisposedException">Main is disposed.</exception>
+    public Task<RendererEndpoint> CreateWindowAsync(RendererOptions? options = null, CancellationToken cancellationToken = default)
+        => this.CreateAsync(EndpointKind.Window, options ?? new RendererOptions(), cancellationToken);
+
+    /// <summary>Creates a hidden work endpoint in this process.</summary>
+    /// <param name="options">Preload, allowlist and name; the default denies every channel.</param>
+    /// <param name="cancellationToken">Cancels the creation.</param>
+    /// <returns>The endpoint, after its preload has run.</returns>
+    /// <exception cref="ObjectDisposedException">Main is disposed.</exception>
+    public Task<RendererEndpoint> CreateWorkAsync(RendererOptions? options = null, CancellationToken cancellationToken = default)
+        => this.CreateAsync(EndpointKind.Work, options ?? new RendererOptions(), cancellationToken);
+
+    /// <summary>
+    /// Sends a message to every live endpoint whose allowlist lets it receive on <paramref name="channel"/>, exactly once
+    /// each. The arguments are serialized once.
+    /// </summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="args">The arguments.</param>
+    /// <returns>How many endpoints it was sent to.</returns>
+    /// <exception cref="IpcSerializationException">An argument cannot be serialized; nothing was sent.</exception>
+    public int Broadcast(string channel, params object?[] args) => this.BroadcastCore(null, channel, args);
+
+    /// <summary>Sends a message to every live endpoint of <paramref name="kind"/> that may receive on <paramref name="channel"/>.</summary>
+    /// <param name="kind">The kind of endpoint to reach.</param>
+    /// <param name="channel">The channel.</param>
+    /// <param name="args">The arguments.</param>
+    /// <returns>How many endpoints it was sent to.</returns>
+    /// <exception cref="IpcSerializationException">An argument cannot be serialized; nothing was sent.</exception>
+    public int Broadcast(EndpointKind kind, string channel, params object?[] args) => this.BroadcastCore(kind, channel, args);
+
+    /// <summary>Destroys every endpoint and stops main's dispatch loop. Idempotent.</summary>
+    /// <returns>A task that completes when every endpoint is gone and every queued message was dispatched.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref this.disposed, 1) != 0)
+        {
+            return;
+        }
+
+        var reason = new IpcDisconnectedException("The main process was disposed.", DisconnectReason.MainDisposed);
+        foreach (WebContents w in this.endpoints.Values)
+        {
+            w.Connection.Close(reason);
+        }
+
+        foreach (RendererRuntime runtime in this.localRenderers.Values)
+        {
+            await runtime.DisposeAsync().ConfigureAwait(false);
+        }
+
+        this.Dispatcher.Complete();
+        if (FrameDispatcher.Current != this.Dispatcher)
+        {
+            await this.Dispatcher.Completion.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Connects an endpoint whose frames travel over <paramref name="transport"/>.</summary>
+    internal WebContents Attach(IFrameTransport transport, EndpointKind kind, ChannelAllowlist allowlist, int processId, string? name)
+    {
+        this.ThrowIfDisposed();
+        int id = Interlocked.Increment(ref this.lastId);
+        var webContents = new WebContents(this, id, kind, allowlist, processId, name, this.logger);
+        webContents.Connection = new IpcConnection(transport, this.Dispatcher, webContents, this.Serializer, this.logger, this.Options.MaxPendingCalls);
+        this.endpoints[id] = webContents;
+        webContents.Connection.Start();
+        return webContents;
+    }
+
+    internal void OnEndpointGone(WebContents webContents)
+    {
+        this.endpoints.TryRemove(webContents.Id, out _);
+        this.localRenderers.TryRemove(webContents.Id, out _);
+    }
+
+    internal void RaiseAccessDenied(WebContents sender, IpcOperation operation, string channel)
+    {
+        try
+        {
+            this.AccessDenied?.Invoke(this, new AccessDeniedEventArgs(sender, operation, channel));
+        }
+        catch (Exception ex)
+        {
+            Log.EventHandlerFailed(this.logger, nameof(this.AccessDenied), ex);
+        }
+    }
+
+    private async Task<RendererEndpoint> CreateAsync(EndpointKind kind, RendererOptions options, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        this.ThrowIfDisposed();
+        (InProcessTransport mainSide, InProcessTransport rendererSide) = InProcessTransport.CreatePair();
+        var runtime = new RendererRuntime(rendererSide, this.Options, this.loggerFactory);
+        WebContents webContents = this.Attach(mainSide, kind, options.Allowlist ?? ChannelAllowlist.DenyAll, CurrentProcess.Id, options.Name);
+        this.localRenderers[webContents.Id] = runtime;
+        try
+        {
+            runtime.Start(new RendererIdentity(webContents.Id, kind, webContents.Allowlist, CurrentProcess.Id), options.Preload);
+        }
+        catch
+        {
+            await runtime.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return new RendererEndpoint(webContents, runtime);
+    }
+
+    private int BroadcastCore(EndpointKind? kind, string channel, object?[] args)
+    {
+        if (channel is null)
+        {
+            throw new ArgumentNullException(nameof(channel));
+        }
+
+        byte[] payload = this.Serializer.SerializeArgs(args);
+        int sent = 0;
+        foreach (WebContents w in this.endpoints.Values)
+        {
+            if ((kind is null || w.Kind == kind) && w.TrySendPayload(channel, payload))
+            {
+                sent++;
+            }
+        }
+
+        return sent;
+    }
+
+    private void ThrowIfDisposed()
+    {
+        if (Volatile.Read(ref this.disposed) != 0)
+        {
+            throw new ObjectDisposedException(nameof(MainProcess));
+        }
+    }
+}

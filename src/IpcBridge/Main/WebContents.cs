@@ -1,0 +1,228 @@
+using System;
+using System.Collections.Generic;
+using IpcBridge.Diagnostics;
+using IpcBridge.Ports;
+using IpcBridge.Protocol;
+using IpcBridge.Serialization;
+using Microsoft.Extensions.Logging;
+
+namespace IpcBridge;
+
+/// <summary>
+/// Main's handle to one renderer or work endpoint, as Electron's <c>webContents</c>: send to it, post ports to it,
+/// and learn when it goes away.
+/// </summary>
+/// <remarks>Thread-safe.</remarks>
+public sealed class WebContents : IIpcCapability, IFrameHandler
+{
+    private readonly MainProcess owner;
+    private readonly ILogger logger;
+    private int destroyedRaised;
+
+    internal WebContents(MainProcess owner, int id, EndpointKind kind, ChannelAllowlist allowlist, int processId, string? name, ILogger logger)
+    {
+        this.owner = owner;
+        this.Id = id;
+        this.Kind = kind;
+        this.Allowlist = allowlist;
+        this.ProcessId = processId;
+        this.Name = name ?? $"{kind.ToString().ToLowerInvariant()}-{id}";
+        this.logger = logger;
+    }
+
+    /// <summary>Raised once when the endpoint is gone (closed, disposed, or its link failed), after every message it sent before that was dispatched.</summary>
+    public event EventHandler? Destroyed;
+
+    /// <summary>Gets the endpoint's id, unique within its <see cref="MainProcess"/>.</summary>
+    public int Id { get; }
+
+    /// <summary>Gets the endpoint's kind.</summary>
+    public EndpointKind Kind { get; }
+
+    /// <summary>Gets the endpoint's name (given at creation, or derived from kind and id).</summary>
+    public string Name { get; }
+
+    /// <summary>Gets the OS process id the endpoint runs in.</summary>
+    public int ProcessId { get; }
+
+    /// <summary>Gets the channels this endpoint may use; main enforces it on every inbound frame.</summary>
+    public ChannelAllowlist Allowlist { get; }
+
+    /// <summary>Gets a value indicating whether the endpoint is gone.</summary>
+    public bool IsDestroyed => this.Connection.IsClosed;
+
+    internal IpcConnection Connection { get; set; } = null!;
+
+    /// <summary>Sends a one-way message to this endpoint's <see cref="IpcRenderer"/> listeners.</summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="args">The arguments; each is serialized before this returns.</param>
+    /// <exception cref="IpcAccessDeniedException">The endpoint's allowlist does not let it receive on <paramref name="channel"/>.</exception>
+    /// <exception cref="IpcSerializationException">An argument cannot be serialized; nothing was sent.</exception>
+    /// <exception cref="IpcDisconnectedException">The endpoint is destroyed.</exception>
+    public void Send(string channel, params object?[] args)
+    {
+        this.CheckReceive(channel, IpcOperation.Receive);
+        this.SendPayload(channel, this.Connection.Serializer.SerializeArgs(args));
+    }
+
+    /// <summary>Sends one typed argument to this endpoint.</summary>
+    /// <typeparam name="T">The argument type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="arg">The argument.</param>
+    /// <exception cref="IpcAccessDeniedException">The endpoint's allowlist does not let it receive on <paramref name="channel"/>.</exception>
+    /// <exception cref="IpcSerializationException">The argument cannot be serialized; nothing was sent.</exception>
+    /// <exception cref="IpcDisconnectedException">The endpoint is destroyed.</exception>
+    public void Send<T>(string channel, T arg)
+    {
+        this.CheckReceive(channel, IpcOperation.Receive);
+        this.SendPayload(channel, this.Connection.Serializer.SerializeArg(arg));
+    }
+
+    /// <summary>
+    /// Sends a message with ports to this endpoint (Electron's <c>webContents.postMessage</c>). The ports in
+    /// <paramref name="transfer"/> move to the endpoint, which finds them in <see cref="IpcRendererEvent.Ports"/>;
+    /// the objects passed here become unusable.
+    /// </summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="message">The message (serialized; must not contain ports).</param>
+    /// <param name="transfer">The ports to transfer, or <see langword="null"/>.</param>
+    /// <exception cref="IpcAccessDeniedException">The allowlist does not permit receiving (and, with ports, carrying ports) on <paramref name="channel"/>.</exception>
+    /// <exception cref="IpcSerializationException">The message cannot be serialized; nothing was sent.</exception>
+    /// <exception cref="InvalidOperationException">A port is closed, already transferred, or listed twice.</exception>
+    /// <exception cref="IpcDisconnectedException">The endpoint is destroyed.</exception>
+    public void PostMessage(string channel, object? message, IEnumerable<MessagePortMain>? transfer = null)
+    {
+        MessagePortMain[] ports = PortTransfer.Validate(transfer, null);
+        this.CheckReceive(channel, ports.Length == 0 ? IpcOperation.Receive : IpcOperation.Receive | IpcOperation.Ports);
+        byte[] payload = this.Connection.Serializer.SerializeArgs(new[] { message });
+        this.ThrowIfDestroyed();
+        this.owner.Ports.SendWithPorts(this.Connection, FrameKind.Send, channel, payload, ports);
+    }
+
+    /// <summary>Closes the link to this endpoint; it is destroyed and its pending calls fail with <see cref="IpcDisconnectedException"/>.</summary>
+    public void Close() => this.Connection.Close(new IpcDisconnectedException($"Endpoint {this.Id} was closed by main.", DisconnectReason.LocalClosed));
+
+    /// <inheritdoc />
+    public override string ToString() => $"{this.Name} (#{this.Id}, {this.Kind}, pid {this.ProcessId})";
+
+    internal bool TrySendPayload(string channel, ReadOnlyMemory<byte> payload)
+    {
+        if (this.IsDestroyed || !this.Allowlist.IsAllowed(IpcOperation.Receive, channel))
+        {
+            return false;
+        }
+
+        try
+        {
+            this.Connection.Write(new Frame(FrameKind.Send, 0, channel, payload));
+            return true;
+        }
+        catch (IpcDisconnectedException)
+        {
+            return false;
+        }
+    }
+
+    void IFrameHandler.HandleFrame(IpcConnection connection, Frame frame)
+    {
+        switch (frame.Kind)
+        {
+            case FrameKind.Send:
+            {
+                IpcOperation needed = frame.Ports is null ? IpcOperation.Send : IpcOperation.Send | IpcOperation.Ports;
+                if (!this.Allowlist.IsAllowed(needed, frame.Channel))
+                {
+                    this.Deny(needed, frame.Channel);
+                    this.owner.Ports.RejectTransferred(connection, frame.Ports);
+                    return;
+                }
+
+                IReadOnlyList<MessagePortMain> ports = this.owner.Ports.Receive(connection, frame.Ports);
+                this.owner.IpcMain.DispatchSend(this, frame.Channel, new IpcArgs(frame.Payload, connection.Serializer, frame.Channel), ports);
+                return;
+            }
+
+            case FrameKind.SendSync:
+                if (!this.Allowlist.IsAllowed(IpcOperation.SendSync, frame.Channel))
+                {
+                    this.Deny(IpcOperation.SendSync, frame.Channel);
+                    connection.SendError(frame.CallId, new ErrorPayload { Code = ErrorCode.AccessDenied, Operation = IpcOperation.SendSync, Message = "Access denied." });
+                    return;
+                }
+
+                this.owner.IpcMain.DispatchSendSync(this, connection, frame, new IpcArgs(frame.Payload, connection.Serializer, frame.Channel));
+                return;
+
+            case FrameKind.Invoke:
+                if (!this.Allowlist.IsAllowed(IpcOperation.Invoke, frame.Channel))
+                {
+                    this.Deny(IpcOperation.Invoke, frame.Channel);
+                    connection.SendError(frame.CallId, new ErrorPayload { Code = ErrorCode.AccessDenied, Operation = IpcOperation.Invoke, Message = "Access denied." });
+                    return;
+                }
+
+                this.owner.IpcMain.DispatchInvoke(this, connection, frame, new IpcArgs(frame.Payload, connection.Serializer, frame.Channel));
+                return;
+
+            case FrameKind.PortMessage:
+            case FrameKind.PortClose:
+                this.owner.Ports.HandlePortFrame(connection, frame);
+                return;
+
+            default:
+                connection.Violation($"a {frame.Kind} frame, which a renderer may not send");
+                return;
+        }
+    }
+
+    void IFrameHandler.HandleClosed(IpcConnection connection, IpcDisconnectedException reason)
+    {
+        this.owner.Ports.OnLinkClosed(connection);
+        this.owner.OnEndpointGone(this);
+        if (System.Threading.Interlocked.Exchange(ref this.destroyedRaised, 1) == 0)
+        {
+            try
+            {
+                this.Destroyed?.Invoke(this, EventArgs.Empty);
+            }
+            catch (Exception ex)
+            {
+                Log.EventHandlerFailed(this.logger, nameof(this.Destroyed), ex);
+            }
+        }
+    }
+
+    private void CheckReceive(string channel, IpcOperation operation)
+    {
+        if (channel is null)
+        {
+            throw new ArgumentNullException(nameof(channel));
+        }
+
+        if (!this.Allowlist.IsAllowed(operation, channel))
+        {
+            throw new IpcAccessDeniedException(channel, operation);
+        }
+    }
+
+    private void SendPayload(string channel, byte[] payload)
+    {
+        this.ThrowIfDestroyed();
+        this.Connection.Write(new Frame(FrameKind.Send, 0, channel, payload));
+    }
+
+    private void ThrowIfDestroyed()
+    {
+        IpcDisconnectedException? closed = this.Connection.ClosedReason;
+        if (closed is not null)
+        {
+            throw new IpcDisconnectedException($"Endpoint {this.Id} is destroyed: {closed.Message}", closed.Reason, closed);
+        }
+    }
+
+    private void Deny(IpcOperation operation, string channel)
+    {
+        Log.FrameDenied(this.logger, operation, channel, this.Id, this.Kind);
+        this.owner.RaiseAccessDenied(this, operation, channel);
+    }
+}

@@ -1,0 +1,412 @@
+using System;
+using System.Collections.Generic;
+using IpcBridge.Protocol;
+using IpcBridge.Serialization;
+using Microsoft.Extensions.Logging;
+
+namespace IpcBridge.Ports;
+
+/// <summary>
+/// One endpoint's table of ports: the ones that live here, and for the others, which link leads to them. A message for
+/// a port id goes to the local object or along the link; main, which links every endpoint, forwards between renderers.
+/// A port frame is accepted from a link only if the partner of its target port lies behind that link, so an endpoint
+/// can reach only the ports it was given.
+/// </summary>
+internal sealed class PortRouter
+{
+    private readonly object gate = new();
+    private readonly Dictionary<long, MessagePortMain> local = new();
+    private readonly Dictionary<long, Remote> remote = new();
+
+    public PortRouter(PayloadSerializer serializer, ILogger logger)
+    {
+        this.Serializer = serializer;
+        this.Logger = logger;
+    }
+
+    public PayloadSerializer Serializer { get; }
+
+    public ILogger Logger { get; }
+
+    /// <summary>Moves ports to a receiver in the same endpoint: new objects, same ids; the old objects become unusable.</summary>
+    public static IReadOnlyList<MessagePortMain> MoveLocally(MessagePortMain[] ports, PortRouter? router)
+    {
+        if (ports.Length == 0)
+        {
+            return Array.Empty<MessagePortMain>();
+        }
+
+        var moved = new MessagePortMain[ports.Length];
+        for (int i = 0; i < ports.Length; i++)
+        {
+            MessagePortMain old = ports[i];
+            PortRouter? owner = old.Router ?? router;
+            MessagePortMain fresh = MessagePortMain.Create(old.Id, old.PartnerId, owner);
+            fresh.SetPartner(old.LocalPartner);
+            fresh.ArrivedVia = old.ArrivedVia;
+            owner?.Replace(old, fresh);
+            MessagePortMain.Delivery[] queued = old.Detach(fresh);
+            foreach (MessagePortMain.Delivery d in queued)
+            {
+                fresh.Enqueue(d.Payload, d.Ports);
+            }
+
+            moved[i] = fresh;
+        }
+
+        return moved;
+    }
+
+    /// <summary>Writes a frame carrying <paramref name="ports"/> over <paramref name="link"/>; each port then lives behind that link.</summary>
+    public void SendWithPorts(IpcConnection link, FrameKind kind, string channel, byte[] payload, MessagePortMain[] ports, long targetPort = 0)
+    {
+        long[]? ids = null;
+        MessagePortMain.Delivery[][]? queued = null;
+        if (ports.Length > 0)
+        {
+            ids = new long[ports.Length * 2];
+            queued = new MessagePortMain.Delivery[ports.Length][];
+            lock (this.gate)
+            {
+                for (int i = 0; i < ports.Length; i++)
+                {
+                    MessagePortMain port = ports[i];
+                    ids[2 * i] = port.Id;
+                    ids[(2 * i) + 1] = port.PartnerId;
+                }
+
+                for (int i = 0; i < ports.Length; i++)
+                {
+                    MessagePortMain port = ports[i];
+
+                    // The partner, if it is here and was never routed, now needs this endpoint to reach the moved port.
+                    this.AttachPartnerLocked(port);
+                    this.local.Remove(port.Id);
+                    this.remote[port.Id] = new Remote(link, port.PartnerId);
+                    queued[i] = port.Detach(null);
+                }
+            }
+        }
+
+        link.Write(new Frame(kind, 0, channel, payload, ids, targetPort));
+
+        // What waited in a moved port's queue follows it, after the frame that carried it.
+        if (queued is not null)
+        {
+            for (int i = 0; i < ports.Length; i++)
+            {
+                foreach (MessagePortMain.Delivery d in queued[i])
+                {
+                    this.SendWithPorts(link, FrameKind.PortMessage, string.Empty, d.Payload.ToArray(), AsArray(d.Ports), ports[i].Id);
+                }
+            }
+        }
+    }
+
+    /// <summary>Delivers a message posted on a local port to its partner, wherever it is.</summary>
+    public void SendFromPort(MessagePortMain from, byte[] payload, MessagePortMain[] transfer)
+    {
+        long target = from.PartnerId;
+        MessagePortMain? here;
+        Remote? there;
+        lock (this.gate)
+        {
+            this.local.TryGetValue(target, out here);
+            this.remote.TryGetValue(target, out there);
+        }
+
+        if (here is not null)
+        {
+            here.Enqueue(payload, MoveLocally(transfer, this));
+        }
+        else if (there is not null)
+        {
+            try
+            {
+                this.SendWithPorts(there.Link, FrameKind.PortMessage, string.Empty, payload, transfer, target);
+            }
+            catch (IpcDisconnectedException)
+            {
+                // The partner's endpoint is gone; this port is being closed by the link's end. Posting to a closed port is a no-op.
+            }
+        }
+    }
+
+    /// <summary>A message reached a port object that had just been moved to another endpoint: send it along.</summary>
+    public void ForwardToMoved(long portId, ReadOnlyMemory<byte> payload, IReadOnlyList<MessagePortMain> ports)
+    {
+        Remote? there;
+        lock (this.gate)
+        {
+            this.remote.TryGetValue(portId, out there);
+        }
+
+        if (there is not null)
+        {
+            try
+            {
+                this.SendWithPorts(there.Link, FrameKind.PortMessage, string.Empty, payload.ToArray(), AsArray(ports), portId);
+            }
+            catch (IpcDisconnectedException)
+            {
+                // Gone with its endpoint.
+            }
+        }
+    }
+
+    /// <summary>Creates the local objects for ports that arrived with a frame on <paramref name="link"/>.</summary>
+    public IReadOnlyList<MessagePortMain> Receive(IpcConnection link, long[]? ids)
+    {
+        if (ids is null || ids.Length == 0)
+        {
+            return Array.Empty<MessagePortMain>();
+        }
+
+        var ports = new MessagePortMain[ids.Length / 2];
+        lock (this.gate)
+        {
+            for (int i = 0; i < ports.Length; i++)
+            {
+                long id = ids[2 * i];
+                long partnerId = ids[(2 * i) + 1];
+                MessagePortMain port = MessagePortMain.Create(id, partnerId, this);
+                port.ArrivedVia = link;
+                this.remote.Remove(id);
+                this.local[id] = port;
+                if (this.local.TryGetValue(partnerId, out MessagePortMain? partner))
+                {
+                    port.SetPartner(partner);
+                    partner.SetPartner(port);
+                }
+                else if (!this.remote.ContainsKey(partnerId))
+                {
+                    // Unless told otherwise, the partner is back the way this port came.
+                    this.remote[partnerId] = new Remote(link, id);
+                }
+
+                ports[i] = port;
+            }
+        }
+
+        return ports;
+    }
+
+    /// <summary>Handles a PortMessage or PortClose frame from <paramref name="link"/>: deliver here, or forward.</summary>
+    public void HandlePortFrame(IpcConnection link, Frame frame)
+    {
+        long target = frame.PortId;
+        MessagePortMain? here;
+        Remote? there;
+        lock (this.gate)
+        {
+            this.local.TryGetValue(target, out here);
+            this.remote.TryGetValue(target, out there);
+            long partnerId = here?.PartnerId ?? there?.PartnerId ?? 0;
+            bool fromHolder = this.remote.TryGetValue(partnerId, out Remote? sender) && sender.Link == link;
+
+            // The endpoint that handed a port over may still pass on what was queued for it.
+            bool fromGiver = here is not null && here.ArrivedVia == link;
+            if ((here is null && there is null) || !(fromHolder || fromGiver))
+            {
+                // Not a port this link holds the other end of: stale after a close, or forged. Ports it carried are refused.
+                RejectPorts(link, frame.Ports);
+                return;
+            }
+
+            if (frame.Kind == FrameKind.PortClose)
+            {
+                this.local.Remove(target);
+                this.remote.Remove(target);
+                this.remote.Remove(partnerId);
+            }
+            else if (here is null && frame.Ports is not null)
+            {
+                // Passing through: the carried ports will live where the frame goes, their partners stay where it came from.
+                for (int i = 0; i + 1 < frame.Ports.Length; i += 2)
+                {
+                    this.local.Remove(frame.Ports[i]);
+                    this.remote[frame.Ports[i]] = new Remote(there!.Link, frame.Ports[i + 1]);
+                    if (!this.local.ContainsKey(frame.Ports[i + 1]) && !this.remote.ContainsKey(frame.Ports[i + 1]))
+                    {
+                        this.remote[frame.Ports[i + 1]] = new Remote(link, frame.Ports[i]);
+                    }
+                }
+            }
+        }
+
+        if (here is not null)
+        {
+            if (frame.Kind == FrameKind.PortClose)
+            {
+                here.OnRemoteClosed();
+            }
+            else
+            {
+                here.Enqueue(frame.Payload, this.Receive(link, frame.Ports));
+            }
+
+            return;
+        }
+
+        try
+        {
+            there!.Link.Write(frame);
+        }
+        catch (IpcDisconnectedException)
+        {
+            // The holder is gone; its link's end closes the partner.
+        }
+    }
+
+    /// <summary>A local port was closed: tell its partner.</summary>
+    public void ClosePort(MessagePortMain port)
+    {
+        MessagePortMain? here;
+        Remote? there;
+        lock (this.gate)
+        {
+            this.local.Remove(port.Id);
+            this.local.TryGetValue(port.PartnerId, out here);
+            this.remote.TryGetValue(port.PartnerId, out there);
+            this.remote.Remove(port.PartnerId);
+        }
+
+        if (here is not null)
+        {
+            here.OnRemoteClosed();
+        }
+        else if (there is not null)
+        {
+            TryWrite(there.Link, new Frame(FrameKind.PortClose, 0, string.Empty, ReadOnlyMemory<byte>.Empty, null, port.PartnerId));
+        }
+    }
+
+    /// <summary>Ports that arrived on a refused frame are closed at once, so their partners learn it.</summary>
+#pragma warning disable CA1822 // Part of the router's surface beside its other link operations.
+    public void RejectTransferred(IpcConnection link, long[]? ids) => RejectPorts(link, ids);
+#pragma warning restore CA1822
+
+    /// <summary>The link is gone: every port whose partner lived behind it closes, here or wherever it was forwarded.</summary>
+    public void OnLinkClosed(IpcConnection link)
+    {
+        var closeHere = new List<MessagePortMain>();
+        var closeThere = new List<(IpcConnection Link, long PortId)>();
+        lock (this.gate)
+        {
+            var behind = new List<long>();
+            foreach (KeyValuePair<long, Remote> entry in this.remote)
+            {
+                if (entry.Value.Link == link)
+                {
+                    behind.Add(entry.Key);
+                }
+            }
+
+            foreach (long id in behind)
+            {
+                long partnerId = this.remote[id].PartnerId;
+                this.remote.Remove(id);
+                if (this.local.TryGetValue(partnerId, out MessagePortMain? port))
+                {
+                    this.local.Remove(partnerId);
+                    closeHere.Add(port);
+                }
+                else if (this.remote.TryGetValue(partnerId, out Remote? other) && other.Link != link)
+                {
+                    this.remote.Remove(partnerId);
+                    closeThere.Add((other.Link, partnerId));
+                }
+            }
+        }
+
+        foreach (MessagePortMain port in closeHere)
+        {
+            port.OnRemoteClosed();
+        }
+
+        foreach ((IpcConnection other, long portId) in closeThere)
+        {
+            TryWrite(other, new Frame(FrameKind.PortClose, 0, string.Empty, ReadOnlyMemory<byte>.Empty, null, portId));
+        }
+    }
+
+    private static MessagePortMain[] AsArray(IReadOnlyList<MessagePortMain> ports)
+    {
+        if (ports is MessagePortMain[] array)
+        {
+            return array;
+        }
+
+        var copy = new MessagePortMain[ports.Count];
+        for (int i = 0; i < copy.Length; i++)
+        {
+            copy[i] = ports[i];
+        }
+
+        return copy;
+    }
+
+    private static void TryWrite(IpcConnection link, Frame frame)
+    {
+        try
+        {
+            link.Write(frame);
+        }
+        catch (IpcDisconnectedException)
+        {
+            // Nobody left to tell.
+        }
+    }
+
+    private static void RejectPorts(IpcConnection link, long[]? ids)
+    {
+        if (ids is null)
+        {
+            return;
+        }
+
+        for (int i = 0; i + 1 < ids.Length; i += 2)
+        {
+            TryWrite(link, new Frame(FrameKind.PortClose, 0, string.Empty, ReadOnlyMemory<byte>.Empty, null, ids[i + 1]));
+        }
+    }
+
+    private void AttachPartnerLocked(MessagePortMain port)
+    {
+        if (this.local.ContainsKey(port.PartnerId) || this.remote.ContainsKey(port.PartnerId))
+        {
+            return;
+        }
+
+        MessagePortMain? partner = port.LocalPartner;
+        if (partner is not null && (partner.Router == this || partner.TryAttach(this)))
+        {
+            this.local[partner.Id] = partner;
+        }
+    }
+
+    private void Replace(MessagePortMain old, MessagePortMain fresh)
+    {
+        lock (this.gate)
+        {
+            if (this.local.TryGetValue(old.Id, out MessagePortMain? current) && current == old)
+            {
+                this.local[old.Id] = fresh;
+            }
+        }
+    }
+
+    private sealed class Remote
+    {
+        public Remote(IpcConnection link, long partnerId)
+        {
+            this.Link = link;
+            this.PartnerId = partnerId;
+        }
+
+        public IpcConnection Link { get; }
+
+        /// <summary>Gets the id of the partner of the port that lives behind <see cref="Link"/>.</summary>
+        public long PartnerId { get; }
+    }
+}

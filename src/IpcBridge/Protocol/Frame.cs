@@ -1,0 +1,40 @@
+using System;
+
+namespace IpcBridge.Protocol;
+
+/// <summary>
+/// One unit on the wire. Frames are immutable and own their payload bytes: once written, the sender never
+/// touches them again, so a receiver in the same process can read them without copying and still never see
+/// the sender's objects.
+/// </summary>
+internal sealed class Frame
+{
+    public Frame(FrameKind kind, long callId, string channel, ReadOnlyMemory<byte> payload, long[]? ports = null, long portId = 0)
+    {
+        this.Kind = kind;
+        this.CallId = callId;
+        this.Channel = channel;
+        this.Payload = payload;
+        this.Ports = ports;
+        this.PortId = portId;
+    }
+
+    public FrameKind Kind { get; }
+
+    /// <summary>Gets the id that pairs a call (SendSync, Invoke) with its Result, Error or Cancel; 0 for one-way frames.</summary>
+    public long CallId { get; }
+
+    /// <summary>Gets the channel name; empty for Result, Error, Cancel and port frames.</summary>
+    public string Channel { get; }
+
+    /// <summary>Gets the UTF-8 JSON payload: an array of arguments, one value, or an error.</summary>
+    public ReadOnlyMemory<byte> Payload { get; }
+
+    /// <summary>Gets the ids of ports transferred with this frame, or <see langword="null"/>.</summary>
+    public long[]? Ports { get; }
+
+    /// <summary>Gets the port a PortMessage or PortClose frame is for.</summary>
+    public long PortId { get; }
+
+    public override string ToString() => $"{this.Kind} #{this.CallId} '{this.Channel}' {this.Payload.Length} B";
+}

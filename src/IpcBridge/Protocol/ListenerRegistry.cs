@@ -1,0 +1,192 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using IpcBridge.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace IpcBridge.Protocol;
+
+/// <summary>
+/// Node's EventEmitter semantics for one side's channel listeners: registration order, <c>once</c> fires once,
+/// removal takes the most recently added match, and listeners added or removed during an emit do not change it.
+/// </summary>
+/// <typeparam name="TEvent">The event type listeners receive.</typeparam>
+internal sealed class ListenerRegistry<TEvent>
+    where TEvent : class
+{
+    private readonly object gate = new();
+    private readonly Dictionary<string, Registration[]> byChannel = new(StringComparer.Ordinal);
+
+    public void Add(string channel, Delegate original, Action<TEvent, IpcArgs> invoke, bool once)
+    {
+        if (channel is null)
+        {
+            throw new ArgumentNullException(nameof(channel));
+        }
+
+        if (original is null)
+        {
+            throw new ArgumentNullException(nameof(original));
+        }
+
+        var registration = new Registration(original, invoke, once);
+        lock (this.gate)
+        {
+            // Copy-on-write: an emit in progress keeps iterating the array it took.
+            this.byChannel.TryGetValue(channel, out Registration[]? existing);
+            existing ??= Array.Empty<Registration>();
+            var next = new Registration[existing.Length + 1];
+            existing.CopyTo(next, 0);
+            next[existing.Length] = registration;
+            this.byChannel[channel] = next;
+        }
+    }
+
+    public bool Remove(string channel, Delegate original)
+    {
+        lock (this.gate)
+        {
+            if (!this.byChannel.TryGetValue(channel, out Registration[]? existing))
+            {
+                return false;
+            }
+
+            for (int i = existing.Length - 1; i >= 0; i--)
+            {
+                if (existing[i].Original.Equals(original))
+                {
+                    this.RemoveAt(channel, existing, i);
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    public void RemoveAll(string? channel)
+    {
+        lock (this.gate)
+        {
+            if (channel is null)
+            {
+                this.byChannel.Clear();
+            }
+            else
+            {
+                this.byChannel.Remove(channel);
+            }
+        }
+    }
+
+    public int Count(string channel)
+    {
+        lock (this.gate)
+        {
+            return this.byChannel.TryGetValue(channel, out Registration[]? existing) ? existing.Length : 0;
+        }
+    }
+
+    public string[] Channels()
+    {
+        lock (this.gate)
+        {
+            var names = new string[this.byChannel.Count];
+            this.byChannel.Keys.CopyTo(names, 0);
+            return names;
+        }
+    }
+
+    /// <summary>Runs every listener of <paramref name="channel"/> in order; one that throws is logged and the rest still run.</summary>
+    /// <returns>The number of listeners that ran.</returns>
+    public int Emit(string channel, TEvent e, IpcArgs args, ILogger logger)
+    {
+        Registration[]? snapshot;
+        lock (this.gate)
+        {
+            this.byChannel.TryGetValue(channel, out snapshot);
+        }
+
+        if (snapshot is null)
+        {
+            return 0;
+        }
+
+        int ran = 0;
+        foreach (Registration registration in snapshot)
+        {
+            if (registration.Once)
+            {
+                if (Interlocked.Exchange(ref registration.Fired, 1) != 0)
+                {
+                    continue;
+                }
+
+                this.Remove(channel, registration);
+            }
+
+            ran++;
+            try
+            {
+                registration.Invoke(e, args);
+            }
+            catch (IpcSerializationException ex)
+            {
+                Log.ListenerArgumentsUnreadable(logger, channel, ex);
+            }
+            catch (Exception ex)
+            {
+                Log.ListenerFailed(logger, channel, ex);
+            }
+        }
+
+        return ran;
+    }
+
+    private void Remove(string channel, Registration registration)
+    {
+        lock (this.gate)
+        {
+            if (this.byChannel.TryGetValue(channel, out Registration[]? existing))
+            {
+                int i = Array.IndexOf(existing, registration);
+                if (i >= 0)
+                {
+                    this.RemoveAt(channel, existing, i);
+                }
+            }
+        }
+    }
+
+    private void RemoveAt(string channel, Registration[] existing, int index)
+    {
+        if (existing.Length == 1)
+        {
+            this.byChannel.Remove(channel);
+            return;
+        }
+
+        var next = new Registration[existing.Length - 1];
+        Array.Copy(existing, 0, next, 0, index);
+        Array.Copy(existing, index + 1, next, index, existing.Length - index - 1);
+        this.byChannel[channel] = next;
+    }
+
+    private sealed class Registration
+    {
+        public int Fired;
+
+        public Registration(Delegate original, Action<TEvent, IpcArgs> invoke, bool once)
+        {
+            this.Original = original;
+            this.Invoke = invoke;
+            this.Once = once;
+        }
+
+        public Delegate Original { get; }
+
+        public Action<TEvent, IpcArgs> Invoke { get; }
+
+        public bool Once { get; }
+    }
+}

@@ -1,0 +1,174 @@
+using System;
+using System.Linq;
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+using System.Threading.Tasks;
+using IpcBridge.Serialization;
+
+namespace IpcBridge.Renderer;
+
+/// <summary>
+/// The object page code holds for an exposed API. It forwards each call to preload's implementation with copies of
+/// the arguments (callbacks are wrapped so their arguments are copied too) and hands back a copy of the result, the
+/// way Electron's context bridge clones values between isolated worlds. Casting it to the implementation type fails:
+/// it is a generated type that only implements the interface.
+/// </summary>
+internal class BridgeProxy : DispatchProxy
+{
+    private static readonly MethodInfo CopyTaskMethod = typeof(BridgeProxy).GetMethod(nameof(CopyTaskAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
+    private static readonly MethodInfo CopyValueTaskMethod = typeof(BridgeProxy).GetMethod(nameof(CopyValueTaskAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
+    private static readonly MethodInfo RelayMethod = typeof(DelegateRelay).GetMethod(nameof(DelegateRelay.Invoke))!;
+
+    private object target = null!;
+    private PayloadSerializer serializer = null!;
+
+    /// <summary>Used by <see cref="DispatchProxy"/>; proxies are made by <see cref="ContextBridge.ExposeInMainWorld{TApi}(string, TApi)"/>.</summary>
+    public BridgeProxy()
+    {
+    }
+
+    internal static TApi Create<TApi>(TApi api, PayloadSerializer serializer)
+        where TApi : class
+    {
+        TApi proxy = Create<TApi, BridgeProxy>();
+        var bridge = (BridgeProxy)(object)proxy;
+        bridge.target = api;
+        bridge.serializer = serializer;
+        return proxy;
+    }
+
+    /// <summary>Forwards one call across the bridge.</summary>
+    /// <param name="targetMethod">The interface method called.</param>
+    /// <param name="args">Its arguments.</param>
+    /// <returns>A copy of the result.</returns>
+    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+    {
+        if (targetMethod is null)
+        {
+            throw new ArgumentNullException(nameof(targetMethod));
+        }
+
+        ParameterInfo[] parameters = targetMethod.GetParameters();
+        object?[] copied = new object?[parameters.Length];
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            if (parameters[i].ParameterType.IsByRef)
+            {
+                throw new NotSupportedException($"'{targetMethod.Name}' has a ref or out parameter, which cannot cross the context bridge.");
+            }
+
+            copied[i] = Copy(args?[i], parameters[i].ParameterType, this.serializer);
+        }
+
+        object? result;
+        try
+        {
+            result = targetMethod.Invoke(this.target, copied);
+        }
+        catch (TargetInvocationException ex) when (ex.InnerException is not null)
+        {
+            ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
+            throw;
+        }
+
+        return Copy(result, targetMethod.ReturnType, this.serializer);
+    }
+
+    /// <summary>Copies a value across the bridge, as <paramref name="declared"/>.</summary>
+    private static object? Copy(object? value, Type declared, PayloadSerializer serializer)
+    {
+        if (value is null || declared == typeof(void))
+        {
+            return null;
+        }
+
+        if (declared == typeof(CancellationToken) || declared == typeof(string) || declared.IsPrimitive || declared.IsEnum || declared == typeof(decimal))
+        {
+            // Immutable: a copy would be indistinguishable.
+            return value;
+        }
+
+        if (typeof(Delegate).IsAssignableFrom(declared))
+        {
+            return Wrap((Delegate)value, declared, serializer);
+        }
+
+        if (declared == typeof(Task) || declared == typeof(ValueTask))
+        {
+            return value;
+        }
+
+        if (declared.IsGenericType && declared.GetGenericTypeDefinition() == typeof(Task<>))
+        {
+            return CopyTaskMethod.MakeGenericMethod(declared.GetGenericArguments()[0]).Invoke(null, new[] { value, serializer });
+        }
+
+        if (declared.IsGenericType && declared.GetGenericTypeDefinition() == typeof(ValueTask<>))
+        {
+            return CopyValueTaskMethod.MakeGenericMethod(declared.GetGenericArguments()[0]).Invoke(null, new[] { value, serializer });
+        }
+
+        Type type = declared == typeof(object) ? value.GetType() : declared;
+        byte[] json = serializer.SerializeObject(value);
+        return serializer.Deserialize(json, type, "a value crossing the context bridge");
+    }
+
+    private static async Task<T> CopyTaskAsync<T>(Task<T> task, PayloadSerializer serializer)
+        => (T)Copy(await task.ConfigureAwait(false), typeof(T), serializer)!;
+
+    private static ValueTask<T> CopyValueTaskAsync<T>(ValueTask<T> task, PayloadSerializer serializer)
+        => new(CopyTaskAsync(task.AsTask(), serializer));
+
+    private static Delegate Wrap(Delegate original, Type delegateType, PayloadSerializer serializer)
+    {
+        MethodInfo invoke = delegateType.GetMethod("Invoke")!;
+        ParameterExpression[] parameters = invoke.GetParameters().Select(p => Expression.Parameter(p.ParameterType, p.Name)).ToArray();
+        var relay = new DelegateRelay(original, invoke, serializer);
+        Expression call = Expression.Call(
+            Expression.Constant(relay),
+            RelayMethod,
+            Expression.NewArrayInit(typeof(object), parameters.Select(p => (Expression)Expression.Convert(p, typeof(object)))));
+        Expression body = invoke.ReturnType == typeof(void) ? call : Expression.Convert(call, invoke.ReturnType);
+        return Expression.Lambda(delegateType, body, parameters).Compile();
+    }
+
+    /// <summary>Runs a callback that crossed the bridge, copying what flows through it.</summary>
+    internal sealed class DelegateRelay
+    {
+        private readonly Delegate original;
+        private readonly MethodInfo signature;
+        private readonly PayloadSerializer serializer;
+
+        public DelegateRelay(Delegate original, MethodInfo signature, PayloadSerializer serializer)
+        {
+            this.original = original;
+            this.signature = signature;
+            this.serializer = serializer;
+        }
+
+        public object? Invoke(object?[] args)
+        {
+            ParameterInfo[] parameters = this.signature.GetParameters();
+            object?[] copied = new object?[args.Length];
+            for (int i = 0; i < args.Length; i++)
+            {
+                copied[i] = Copy(args[i], parameters[i].ParameterType, this.serializer);
+            }
+
+            object? result;
+            try
+            {
+                result = this.original.DynamicInvoke(copied);
+            }
+            catch (TargetInvocationException ex) when (ex.InnerException is not null)
+            {
+                ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
+                throw;
+            }
+
+            return Copy(result, this.signature.ReturnType, this.serializer);
+        }
+    }
+}

@@ -1,0 +1,324 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.ExceptionServices;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using IpcBridge.Diagnostics;
+using IpcBridge.Ports;
+using IpcBridge.Protocol;
+using IpcBridge.Renderer;
+using IpcBridge.Serialization;
+using Microsoft.Extensions.Logging;
+
+namespace IpcBridge;
+
+/// <summary>
+/// A renderer's or work endpoint's side of IPC, as Electron's <c>ipcRenderer</c>. Only preload code receives it;
+/// page code reaches IPC solely through what preload exposes in the <see cref="MainWorld"/>.
+/// </summary>
+/// <remarks>
+/// Thread-safe. Every operation is checked against the endpoint's <see cref="Allowlist"/> before anything is sent
+/// (<see cref="IpcAccessDeniedException"/>); main checks again on arrival. Listeners run on this endpoint's dispatch
+/// loop in the order main sent the messages.
+/// </remarks>
+public sealed class IpcRenderer : IIpcCapability, IFrameHandler
+{
+    private readonly ListenerRegistry<IpcRendererEvent> listeners = new();
+    private readonly RendererIdentity identity;
+    private readonly IpcBridgeOptions options;
+    private readonly ILogger logger;
+
+    internal IpcRenderer(RendererIdentity identity, IpcBridgeOptions options, PortRouter ports, ILogger logger)
+    {
+        this.identity = identity;
+        this.options = options;
+        this.Ports = ports;
+        this.logger = logger;
+    }
+
+    /// <summary>Gets this endpoint's id (the same as main's <see cref="WebContents.Id"/> for it).</summary>
+    public int EndpointId => this.identity.EndpointId;
+
+    /// <summary>Gets this endpoint's kind.</summary>
+    public EndpointKind Kind => this.identity.Kind;
+
+    /// <summary>Gets the channels this endpoint may use.</summary>
+    public ChannelAllowlist Allowlist => this.identity.Allowlist;
+
+    /// <summary>Gets a value indicating whether the link to main is gone.</summary>
+    public bool IsDisconnected => this.Connection.IsClosed;
+
+    internal IpcConnection Connection { get; set; } = null!;
+
+    internal PortRouter Ports { get; }
+
+    /// <summary>Sends a one-way message to main's <see cref="IpcMain"/> listeners.</summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="args">The arguments; each is serialized before this returns.</param>
+    /// <exception cref="IpcAccessDeniedException">The allowlist does not permit sending on <paramref name="channel"/>.</exception>
+    /// <exception cref="IpcSerializationException">An argument cannot be serialized; nothing was sent.</exception>
+    /// <exception cref="IpcDisconnectedException">Main is gone.</exception>
+    public void Send(string channel, params object?[] args)
+    {
+        this.Check(IpcOperation.Send, channel);
+        this.Connection.Write(new Frame(FrameKind.Send, 0, channel, this.Connection.Serializer.SerializeArgs(args)));
+    }
+
+    /// <summary>Sends one typed argument to main.</summary>
+    /// <typeparam name="T">The argument type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="arg">The argument.</param>
+    /// <exception cref="IpcAccessDeniedException">The allowlist does not permit sending on <paramref name="channel"/>.</exception>
+    /// <exception cref="IpcSerializationException">The argument cannot be serialized; nothing was sent.</exception>
+    /// <exception cref="IpcDisconnectedException">Main is gone.</exception>
+    public void Send<T>(string channel, T arg)
+    {
+        this.Check(IpcOperation.Send, channel);
+        this.Connection.Write(new Frame(FrameKind.Send, 0, channel, this.Connection.Serializer.SerializeArg(arg)));
+    }
+
+    /// <summary>
+    /// Sends a message to main and blocks until a listener sets <see cref="IpcMainEvent.ReturnValue"/>, at most
+    /// <see cref="IpcBridgeOptions.SendSyncTimeout"/>. Prefer <see cref="InvokeAsync{TResult}(string, object?[])"/>.
+    /// </summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="args">The arguments.</param>
+    /// <returns>The return value, as JSON.</returns>
+    /// <exception cref="IpcAccessDeniedException">The allowlist (here or in main) does not permit a sync send on <paramref name="channel"/>.</exception>
+    /// <exception cref="IpcTimeoutException">No listener set the return value in time.</exception>
+    /// <exception cref="IpcInvocationException">No listener is registered for the channel.</exception>
+    /// <exception cref="InvalidOperationException">Called on main's dispatch thread, where it could only deadlock.</exception>
+    /// <exception cref="IpcDisconnectedException">Main is gone.</exception>
+    public JsonElement SendSync(string channel, params object?[] args) => this.SendSync<JsonElement>(channel, args);
+
+    /// <summary>Like <see cref="SendSync(string, object?[])"/>, reading the return value as <typeparamref name="TResult"/>.</summary>
+    /// <typeparam name="TResult">The return value's type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="args">The arguments.</param>
+    /// <returns>The return value.</returns>
+    /// <exception cref="IpcAccessDeniedException">The allowlist (here or in main) does not permit a sync send on <paramref name="channel"/>.</exception>
+    /// <exception cref="IpcTimeoutException">No listener set the return value in time.</exception>
+    /// <exception cref="IpcInvocationException">No listener is registered for the channel.</exception>
+    /// <exception cref="InvalidOperationException">Called on main's dispatch thread, where it could only deadlock.</exception>
+    /// <exception cref="IpcDisconnectedException">Main is gone.</exception>
+    public TResult SendSync<TResult>(string channel, params object?[] args)
+    {
+        if (FrameDispatcher.Current is { IsMain: true })
+        {
+            throw new InvalidOperationException(
+                $"SendSync on '{channel}' was called on the main process's dispatch thread (inside an IpcMain listener or handler). " +
+                "It would wait for an answer only that thread can give, so it would deadlock. Use InvokeAsync, or Send.");
+        }
+
+        this.Check(IpcOperation.SendSync, channel);
+        byte[] payload = this.Connection.Serializer.SerializeArgs(args);
+        Task<ReadOnlyMemory<byte>> answer = this.Connection.CallAsync(FrameKind.SendSync, channel, payload, null, CancellationToken.None, out long callId);
+        bool done;
+        try
+        {
+            // The one deliberate sync-over-async in the library: the caller asked to block, and a timeout bounds it.
+            done = answer.Wait(this.options.SendSyncTimeout);
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
+        {
+            ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+            throw;
+        }
+
+        if (!done)
+        {
+            this.Connection.Abandon(callId);
+            throw new IpcTimeoutException(channel, this.options.SendSyncTimeout);
+        }
+
+        return this.Connection.Serializer.Deserialize<TResult>(answer.Result.Span, $"the sync answer on '{channel}'");
+    }
+
+    /// <summary>Invokes main's handler for <paramref name="channel"/> and awaits its result (Electron's <c>ipcRenderer.invoke</c>).</summary>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="args">The arguments.</param>
+    /// <returns>The handler's result.</returns>
+    /// <exception cref="IpcAccessDeniedException">The allowlist (here or in main) does not permit invoking <paramref name="channel"/>.</exception>
+    /// <exception cref="IpcInvocationException">No handler is registered, or the handler threw (its type, message and stack are kept).</exception>
+    /// <exception cref="IpcSerializationException">An argument or the result cannot be (de)serialized.</exception>
+    /// <exception cref="IpcDisconnectedException">Main went away before answering.</exception>
+    public Task<TResult> InvokeAsync<TResult>(string channel, params object?[] args)
+        => this.InvokeAsync<TResult>(channel, args, CancellationToken.None);
+
+    /// <summary>Invokes main's handler for <paramref name="channel"/>, cancellably.</summary>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="args">The arguments.</param>
+    /// <param name="cancellationToken">Cancels the wait here and the handler's <see cref="IpcMainInvokeEvent.CancellationToken"/> in main.</param>
+    /// <returns>The handler's result.</returns>
+    /// <exception cref="IpcAccessDeniedException">The allowlist (here or in main) does not permit invoking <paramref name="channel"/>.</exception>
+    /// <exception cref="IpcInvocationException">No handler is registered, or the handler threw.</exception>
+    /// <exception cref="IpcSerializationException">An argument or the result cannot be (de)serialized.</exception>
+    /// <exception cref="IpcDisconnectedException">Main went away before answering.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public async Task<TResult> InvokeAsync<TResult>(string channel, object?[] args, CancellationToken cancellationToken)
+    {
+        this.Check(IpcOperation.Invoke, channel);
+        byte[] payload = this.Connection.Serializer.SerializeArgs(args);
+        ReadOnlyMemory<byte> result = await this.Connection.CallAsync(FrameKind.Invoke, channel, payload, null, cancellationToken, out _).ConfigureAwait(false);
+        return this.Connection.Serializer.Deserialize<TResult>(result.Span, $"the result of '{channel}'");
+    }
+
+    /// <summary>
+    /// Sends a message with ports to main (Electron's <c>ipcRenderer.postMessage</c>); main's listeners find the ports in
+    /// <see cref="IpcMainEvent.Ports"/>. The objects passed here become unusable.
+    /// </summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="message">The message (serialized; must not contain ports).</param>
+    /// <param name="transfer">The ports to transfer, or <see langword="null"/>.</param>
+    /// <exception cref="IpcAccessDeniedException">The allowlist does not permit sending (and, with ports, carrying ports) on <paramref name="channel"/>.</exception>
+    /// <exception cref="IpcSerializationException">The message cannot be serialized; nothing was sent.</exception>
+    /// <exception cref="InvalidOperationException">A port is closed, already transferred, or listed twice.</exception>
+    /// <exception cref="IpcDisconnectedException">Main is gone.</exception>
+    public void PostMessage(string channel, object? message, IEnumerable<MessagePortMain>? transfer = null)
+    {
+        MessagePortMain[] ports = PortTransfer.Validate(transfer, null);
+        this.Check(ports.Length == 0 ? IpcOperation.Send : IpcOperation.Send | IpcOperation.Ports, channel);
+        byte[] payload = this.Connection.Serializer.SerializeArgs(new[] { message });
+        this.Ports.SendWithPorts(this.Connection, FrameKind.Send, channel, payload, ports);
+    }
+
+    /// <summary>Adds a listener for messages from main on <paramref name="channel"/>.</summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="listener">The listener.</param>
+    /// <returns>This instance.</returns>
+    /// <exception cref="IpcAccessDeniedException">The allowlist does not permit receiving on <paramref name="channel"/>.</exception>
+    public IpcRenderer On(string channel, Action<IpcRendererEvent, IpcArgs> listener)
+        => this.AddListener(channel, listener, listener, once: false);
+
+    /// <summary>Adds a listener that receives the first argument as <typeparamref name="T"/>.</summary>
+    /// <typeparam name="T">The first argument's type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="listener">The listener.</param>
+    /// <returns>This instance.</returns>
+    /// <exception cref="IpcAccessDeniedException">The allowlist does not permit receiving on <paramref name="channel"/>.</exception>
+    public IpcRenderer On<T>(string channel, Action<IpcRendererEvent, T> listener)
+        => this.AddListener(channel, listener, Typed(listener), once: false);
+
+    /// <summary>Adds a listener that runs for the next message on <paramref name="channel"/> only.</summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="listener">The listener.</param>
+    /// <returns>This instance.</returns>
+    /// <exception cref="IpcAccessDeniedException">The allowlist does not permit receiving on <paramref name="channel"/>.</exception>
+    public IpcRenderer Once(string channel, Action<IpcRendererEvent, IpcArgs> listener)
+        => this.AddListener(channel, listener, listener, once: true);
+
+    /// <summary>Adds a typed listener that runs for the next message on <paramref name="channel"/> only.</summary>
+    /// <typeparam name="T">The first argument's type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="listener">The listener.</param>
+    /// <returns>This instance.</returns>
+    /// <exception cref="IpcAccessDeniedException">The allowlist does not permit receiving on <paramref name="channel"/>.</exception>
+    public IpcRenderer Once<T>(string channel, Action<IpcRendererEvent, T> listener)
+        => this.AddListener(channel, listener, Typed(listener), once: true);
+
+    /// <summary>Removes the most recently added registration of <paramref name="listener"/>.</summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="listener">The listener.</param>
+    /// <returns>This instance.</returns>
+    public IpcRenderer RemoveListener(string channel, Action<IpcRendererEvent, IpcArgs> listener)
+    {
+        this.listeners.Remove(channel ?? throw new ArgumentNullException(nameof(channel)), listener ?? throw new ArgumentNullException(nameof(listener)));
+        return this;
+    }
+
+    /// <summary>Removes the most recently added registration of a typed <paramref name="listener"/>.</summary>
+    /// <typeparam name="T">The first argument's type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="listener">The listener.</param>
+    /// <returns>This instance.</returns>
+    public IpcRenderer RemoveListener<T>(string channel, Action<IpcRendererEvent, T> listener)
+    {
+        this.listeners.Remove(channel ?? throw new ArgumentNullException(nameof(channel)), listener ?? throw new ArgumentNullException(nameof(listener)));
+        return this;
+    }
+
+    /// <summary>Removes every listener of <paramref name="channel"/>, or of every channel when it is <see langword="null"/>.</summary>
+    /// <param name="channel">The channel, or <see langword="null"/> for all.</param>
+    /// <returns>This instance.</returns>
+    public IpcRenderer RemoveAllListeners(string? channel = null)
+    {
+        this.listeners.RemoveAll(channel);
+        return this;
+    }
+
+    /// <summary>Gets the number of listeners registered for <paramref name="channel"/>.</summary>
+    /// <param name="channel">The channel.</param>
+    /// <returns>The count.</returns>
+    public int ListenerCount(string channel) => this.listeners.Count(channel);
+
+    void IFrameHandler.HandleFrame(IpcConnection connection, Frame frame)
+    {
+        switch (frame.Kind)
+        {
+            case FrameKind.Send:
+            {
+                IpcOperation needed = frame.Ports is null ? IpcOperation.Receive : IpcOperation.Receive | IpcOperation.Ports;
+                if (!this.Allowlist.IsAllowed(needed, frame.Channel))
+                {
+                    Log.RendererFrameDenied(this.logger, needed, frame.Channel);
+                    this.Ports.RejectTransferred(connection, frame.Ports);
+                    return;
+                }
+
+                IReadOnlyList<MessagePortMain> ports = this.Ports.Receive(connection, frame.Ports);
+                var e = new IpcRendererEvent(this, frame.Channel, ports);
+                this.listeners.Emit(frame.Channel, e, new IpcArgs(frame.Payload, connection.Serializer, frame.Channel), this.logger);
+                return;
+            }
+
+            case FrameKind.PortMessage:
+            case FrameKind.PortClose:
+                this.Ports.HandlePortFrame(connection, frame);
+                return;
+
+            case FrameKind.Invoke:
+            case FrameKind.SendSync:
+                connection.SendError(frame.CallId, new ErrorPayload { Code = ErrorCode.NoHandler, Message = $"A renderer does not answer {frame.Kind} on '{frame.Channel}'." });
+                return;
+
+            default:
+                connection.Violation($"a {frame.Kind} frame, which main may not send");
+                return;
+        }
+    }
+
+    void IFrameHandler.HandleClosed(IpcConnection connection, IpcDisconnectedException reason) => this.Ports.OnLinkClosed(connection);
+
+    private static Action<IpcRendererEvent, IpcArgs> Typed<T>(Action<IpcRendererEvent, T> listener)
+    {
+        if (listener is null)
+        {
+            throw new ArgumentNullException(nameof(listener));
+        }
+
+        return (e, a) => listener(e, a.Get<T>(0));
+    }
+
+    private IpcRenderer AddListener(string channel, Delegate original, Action<IpcRendererEvent, IpcArgs> invoke, bool once)
+    {
+        this.Check(IpcOperation.Receive, channel);
+        this.listeners.Add(channel, original, invoke, once);
+        return this;
+    }
+
+    private void Check(IpcOperation operation, string channel)
+    {
+        if (channel is null)
+        {
+            throw new ArgumentNullException(nameof(channel));
+        }
+
+        if (!this.Allowlist.IsAllowed(operation, channel))
+        {
+            throw new IpcAccessDeniedException(channel, operation);
+        }
+    }
+}

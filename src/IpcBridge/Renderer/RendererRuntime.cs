@@ -1,0 +1,62 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using IpcBridge.Ports;
+using IpcBridge.Protocol;
+using IpcBridge.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace IpcBridge.Renderer;
+
+/// <summary>
+/// Everything that runs on a renderer's side of a link, whichever transport carries it: its dispatch loop,
+/// <see cref="IpcRenderer"/>, ports, and the context bridge between preload and page code.
+/// </summary>
+internal sealed class RendererRuntime : IAsyncDisposable
+{
+    private readonly IFrameTransport transport;
+    private readonly IpcBridgeOptions options;
+    private readonly ILoggerFactory loggerFactory;
+    private readonly FrameDispatcher dispatcher;
+    private int disposed;
+
+    public RendererRuntime(IFrameTransport transport, IpcBridgeOptions options, ILoggerFactory loggerFactory)
+    {
+        this.transport = transport;
+        this.options = options;
+        this.loggerFactory = loggerFactory;
+        this.dispatcher = new FrameDispatcher(isMain: false, loggerFactory.CreateLogger("IpcBridge.Renderer"));
+        this.MainWorld = new MainWorld();
+    }
+
+    public MainWorld MainWorld { get; }
+
+    public IpcRenderer IpcRenderer { get; private set; } = null!;
+
+    public void Start(RendererIdentity identity, Action<IpcRenderer, ContextBridge>? preload)
+    {
+        var serializer = new Serialization.PayloadSerializer(this.options.SerializerOptions);
+        ILogger logger = this.loggerFactory.CreateLogger("IpcBridge.IpcRenderer");
+        var ports = new PortRouter(serializer, this.loggerFactory.CreateLogger("IpcBridge.Ports"));
+        this.IpcRenderer = new IpcRenderer(identity, this.options, ports, logger);
+        var connection = new IpcConnection(this.transport, this.dispatcher, this.IpcRenderer, serializer, logger, this.options.MaxPendingCalls);
+        this.IpcRenderer.Connection = connection;
+        connection.Start();
+        preload?.Invoke(this.IpcRenderer, new ContextBridge(this.MainWorld, serializer));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref this.disposed, 1) != 0)
+        {
+            return;
+        }
+
+        this.transport.Close(new IpcDisconnectedException("The endpoint was disposed.", DisconnectReason.LocalClosed));
+        this.dispatcher.Complete();
+        if (FrameDispatcher.Current != this.dispatcher)
+        {
+            await this.dispatcher.Completion.ConfigureAwait(false);
+        }
+    }
+}

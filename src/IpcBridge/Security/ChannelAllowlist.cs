@@ -1,0 +1,161 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace IpcBridge;
+
+/// <summary>
+/// The channels an endpoint may use, per operation. A pattern is an exact channel name or a prefix ending in
+/// <c>*</c> (<c>"files:*"</c>). The renderer side refuses anything outside the list before sending, and main
+/// re-checks every inbound frame against the same list, so a compromised renderer cannot bypass it.
+/// </summary>
+/// <remarks>
+/// Instances are immutable: every <c>Allow*</c> method returns a new list. The default for a renderer is
+/// <see cref="DenyAll"/> (secure by default); <see cref="AllowAll"/> is meant for trusted work endpoints and tests.
+/// Thread-safe.
+/// </remarks>
+public sealed class ChannelAllowlist
+{
+    private readonly Rule[] rules;
+
+    private ChannelAllowlist(Rule[] rules, bool allowsEverything)
+    {
+        this.rules = rules;
+        this.AllowsEverything = allowsEverything;
+    }
+
+    /// <summary>Gets a list that permits nothing: the default for every renderer.</summary>
+    public static ChannelAllowlist DenyAll { get; } = new(Array.Empty<Rule>(), false);
+
+    /// <summary>Gets a value indicating whether this list permits every operation on every channel.</summary>
+    public bool AllowsEverything { get; }
+
+    /// <summary>Returns a list that permits every operation on every channel.</summary>
+    /// <returns>The permissive list.</returns>
+    public static ChannelAllowlist AllowAll() => AllowAllInstance;
+
+    /// <summary>Returns a new list that also permits <paramref name="operations"/> on channels matching <paramref name="patterns"/>.</summary>
+    /// <param name="operations">The operations to permit.</param>
+    /// <param name="patterns">Exact channel names, or prefixes ending in <c>*</c>.</param>
+    /// <returns>A new list.</returns>
+    /// <exception cref="ArgumentException">A pattern is empty, or has <c>*</c> anywhere but at its end.</exception>
+    public ChannelAllowlist Allow(IpcOperation operations, params string[] patterns)
+    {
+        if (patterns is null)
+        {
+            throw new ArgumentNullException(nameof(patterns));
+        }
+
+        if (this.AllowsEverything)
+        {
+            return this;
+        }
+
+        var added = new List<Rule>(this.rules);
+        foreach (string pattern in patterns)
+        {
+            if (string.IsNullOrEmpty(pattern))
+            {
+                throw new ArgumentException("A channel pattern must not be empty.", nameof(patterns));
+            }
+
+            int star = pattern.IndexOf('*');
+            if (star >= 0 && star != pattern.Length - 1)
+            {
+                throw new ArgumentException($"Channel pattern '{pattern}' may have '*' only at its end.", nameof(patterns));
+            }
+
+            added.Add(star < 0
+                ? new Rule(operations, pattern, isPrefix: false)
+                : new Rule(operations, pattern.Substring(0, pattern.Length - 1), isPrefix: true));
+        }
+
+        return new ChannelAllowlist(added.ToArray(), false);
+    }
+
+    /// <summary>Returns a new list that also permits <see cref="IpcOperation.Send"/> on the channels.</summary>
+    /// <param name="patterns">Exact channel names, or prefixes ending in <c>*</c>.</param>
+    /// <returns>A new list.</returns>
+    public ChannelAllowlist AllowSend(params string[] patterns) => this.Allow(IpcOperation.Send, patterns);
+
+    /// <summary>Returns a new list that also permits <see cref="IpcOperation.SendSync"/> on the channels.</summary>
+    /// <param name="patterns">Exact channel names, or prefixes ending in <c>*</c>.</param>
+    /// <returns>A new list.</returns>
+    public ChannelAllowlist AllowSendSync(params string[] patterns) => this.Allow(IpcOperation.SendSync, patterns);
+
+    /// <summary>Returns a new list that also permits <see cref="IpcOperation.Invoke"/> on the channels.</summary>
+    /// <param name="patterns">Exact channel names, or prefixes ending in <c>*</c>.</param>
+    /// <returns>A new list.</returns>
+    public ChannelAllowlist AllowInvoke(params string[] patterns) => this.Allow(IpcOperation.Invoke, patterns);
+
+    /// <summary>Returns a new list that also permits <see cref="IpcOperation.Receive"/> on the channels.</summary>
+    /// <param name="patterns">Exact channel names, or prefixes ending in <c>*</c>.</param>
+    /// <returns>A new list.</returns>
+    public ChannelAllowlist AllowReceive(params string[] patterns) => this.Allow(IpcOperation.Receive, patterns);
+
+    /// <summary>Returns a new list that also permits carrying ports (<see cref="IpcOperation.Ports"/>) on the channels.</summary>
+    /// <param name="patterns">Exact channel names, or prefixes ending in <c>*</c>.</param>
+    /// <returns>A new list.</returns>
+    public ChannelAllowlist AllowPorts(params string[] patterns) => this.Allow(IpcOperation.Ports, patterns);
+
+    /// <summary>Gets a value indicating whether every operation in <paramref name="operation"/> is permitted on <paramref name="channel"/>.</summary>
+    /// <param name="operation">One or more operations; all must be permitted.</param>
+    /// <param name="channel">The channel name.</param>
+    /// <returns><see langword="true"/> when permitted.</returns>
+    public bool IsAllowed(IpcOperation operation, string channel)
+    {
+        if (this.AllowsEverything)
+        {
+            return true;
+        }
+
+        if (channel is null)
+        {
+            return false;
+        }
+
+        IpcOperation granted = IpcOperation.None;
+        foreach (Rule rule in this.rules)
+        {
+            if ((rule.Operations & operation) != 0 && rule.Matches(channel))
+            {
+                granted |= rule.Operations;
+                if ((granted & operation) == operation)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return operation == IpcOperation.None;
+    }
+
+    /// <inheritdoc />
+    public override string ToString()
+        => this.AllowsEverything
+            ? "AllowAll"
+            : this.rules.Length == 0 ? "DenyAll" : string.Join("; ", this.rules.Select(r => r.ToString()));
+
+    private static readonly ChannelAllowlist AllowAllInstance = new(Array.Empty<Rule>(), true);
+
+    private readonly struct Rule
+    {
+        public Rule(IpcOperation operations, string text, bool isPrefix)
+        {
+            this.Operations = operations;
+            this.Text = text;
+            this.IsPrefix = isPrefix;
+        }
+
+        public IpcOperation Operations { get; }
+
+        public string Text { get; }
+
+        public bool IsPrefix { get; }
+
+        public bool Matches(string channel)
+            => this.IsPrefix ? channel.StartsWith(this.Text, StringComparison.Ordinal) : string.Equals(channel, this.Text, StringComparison.Ordinal);
+
+        public override string ToString() => $"{this.Operations}: {this.Text}{(this.IsPrefix ? "*" : string.Empty)}";
+    }
+}

@@ -1,0 +1,230 @@
+using System;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace IpcBridge.Serialization;
+
+/// <summary>
+/// Turns arguments and results into UTF-8 JSON payloads and back. Arguments travel as one JSON array, a result
+/// as one JSON value. Every failure surfaces as <see cref="IpcSerializationException"/>, thrown before anything is sent.
+/// </summary>
+internal sealed class PayloadSerializer
+{
+    [ThreadStatic]
+    private static ArrayBuilder? cachedBuffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? cachedWriter;
+
+    public PayloadSerializer(JsonSerializerOptions? options)
+    {
+        var copy = options is null ? new JsonSerializerOptions(JsonSerializerDefaults.Web) : new JsonSerializerOptions(options);
+        copy.TypeInfoResolver ??= new DefaultJsonTypeInfoResolver();
+        copy.Converters.Insert(0, new UncloneableTypeConverterFactory());
+        copy.MakeReadOnly();
+        this.Options = copy;
+    }
+
+    public static PayloadSerializer Default { get; } = new(null);
+
+    public JsonSerializerOptions Options { get; }
+
+    /// <summary>Serializes <paramref name="args"/> as a JSON array; a <see langword="null"/> array counts as one null argument.</summary>
+    public byte[] SerializeArgs(object?[]? args)
+    {
+        Utf8JsonWriter writer = RentWriter(out ArrayBuilder buffer);
+        try
+        {
+            writer.WriteStartArray();
+            if (args is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                for (int i = 0; i < args.Length; i++)
+                {
+                    this.WriteObject(writer, args[i], i);
+                }
+            }
+
+            writer.WriteEndArray();
+            writer.Flush();
+            return buffer.ToArray();
+        }
+        finally
+        {
+            Return(writer, buffer);
+        }
+    }
+
+    /// <summary>Serializes one argument of a static type as a one-element JSON array.</summary>
+    public byte[] SerializeArg<T>(T value)
+    {
+        Utf8JsonWriter writer = RentWriter(out ArrayBuilder buffer);
+        try
+        {
+            writer.WriteStartArray();
+            this.WriteTyped(writer, value);
+            writer.WriteEndArray();
+            writer.Flush();
+            return buffer.ToArray();
+        }
+        finally
+        {
+            Return(writer, buffer);
+        }
+    }
+
+    /// <summary>Serializes one value of a static type (a result).</summary>
+    public byte[] SerializeValue<T>(T value)
+    {
+        Utf8JsonWriter writer = RentWriter(out ArrayBuilder buffer);
+        try
+        {
+            this.WriteTyped(writer, value);
+            writer.Flush();
+            return buffer.ToArray();
+        }
+        finally
+        {
+            Return(writer, buffer);
+        }
+    }
+
+    /// <summary>Serializes one value by its runtime type (a result whose static type is <see cref="object"/>).</summary>
+    public byte[] SerializeObject(object? value)
+    {
+        Utf8JsonWriter writer = RentWriter(out ArrayBuilder buffer);
+        try
+        {
+            this.WriteObject(writer, value, -1);
+            writer.Flush();
+            return buffer.ToArray();
+        }
+        finally
+        {
+            Return(writer, buffer);
+        }
+    }
+
+    /// <summary>Reads one JSON value as <typeparamref name="T"/>.</summary>
+    public T Deserialize<T>(ReadOnlySpan<byte> json, string what)
+    {
+        try
+        {
+            var info = (JsonTypeInfo<T>)this.Options.GetTypeInfo(typeof(T));
+            return JsonSerializer.Deserialize(json, info)!;
+        }
+        catch (IpcSerializationException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            throw new IpcSerializationException($"Could not read {what} as '{typeof(T)}': {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Reads one JSON value as <paramref name="type"/>.</summary>
+    public object? Deserialize(ReadOnlySpan<byte> json, Type type, string what)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, this.Options.GetTypeInfo(type));
+        }
+        catch (IpcSerializationException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            throw new IpcSerializationException($"Could not read {what} as '{type}': {ex.Message}", ex);
+        }
+    }
+
+    private static Utf8JsonWriter RentWriter(out ArrayBuilder buffer)
+    {
+        buffer = cachedBuffer ?? new ArrayBuilder();
+        cachedBuffer = null;
+        buffer.Reset();
+        Utf8JsonWriter? writer = cachedWriter;
+        cachedWriter = null;
+        if (writer is null)
+        {
+            writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
+        }
+        else
+        {
+            writer.Reset(buffer);
+        }
+
+        return writer;
+    }
+
+    private static void Return(Utf8JsonWriter writer, ArrayBuilder buffer)
+    {
+        // A serializer that re-enters (a converter serializing a nested message) rents a fresh pair; only
+        // the outermost one is cached again.
+        buffer.TrimIfLarge();
+        cachedBuffer = buffer;
+        cachedWriter = writer;
+    }
+
+    private void WriteTyped<T>(Utf8JsonWriter writer, T value)
+    {
+        try
+        {
+            if (value is null)
+            {
+                writer.WriteNullValue();
+                return;
+            }
+
+            Type runtimeType = value.GetType();
+            if (typeof(T) == runtimeType || typeof(T).IsValueType)
+            {
+                JsonSerializer.Serialize(writer, value, (JsonTypeInfo<T>)this.Options.GetTypeInfo(typeof(T)));
+            }
+            else
+            {
+                // A derived type or an interface: write what the value really is, as a receiver would expect.
+                JsonSerializer.Serialize(writer, value, this.Options.GetTypeInfo(runtimeType));
+            }
+        }
+        catch (IpcSerializationException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            throw new IpcSerializationException($"An object could not be cloned: {ex.Message}", ex);
+        }
+    }
+
+    private void WriteObject(Utf8JsonWriter writer, object? value, int index)
+    {
+        try
+        {
+            if (value is null)
+            {
+                writer.WriteNullValue();
+                return;
+            }
+
+            JsonSerializer.Serialize(writer, value, this.Options.GetTypeInfo(value.GetType()));
+        }
+        catch (IpcSerializationException ex) when (index >= 0)
+        {
+            throw new IpcSerializationException($"Argument {index}: {ex.Message}", ex);
+        }
+        catch (IpcSerializationException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            throw new IpcSerializationException($"An object could not be cloned{(index >= 0 ? $" (argument {index})" : string.Empty)}: {ex.Message}", ex);
+        }
+    }
+}
