@@ -23,6 +23,15 @@ public sealed class IpcBridgeOptions
     /// <summary>Gets or sets how many calls (invoke, sync send) one link may have waiting for an answer. Default 10,000.</summary>
     public int MaxPendingCalls { get; set; } = 10_000;
 
+    /// <summary>
+    /// Gets or sets the bound on each endpoint's inbound queue (frames received and not yet dispatched), or
+    /// <see langword="null"/> for unbounded (the default, as in Electron). With <see cref="QueueFullMode.Wait"/> the
+    /// sender is held back; with the drop modes one-way messages are dropped and logged, and calls that do not fit are
+    /// answered with an error, never silently lost. Beware of cycles with <see cref="QueueFullMode.Wait"/>: two endpoints
+    /// that each wait for room in the other's full queue wait forever.
+    /// </summary>
+    public QueueLimit? InboundQueueLimit { get; set; }
+
     /// <summary>Throws when a setting is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
     public void Validate()

@@ -31,6 +31,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Could not read the message on channel '{Channel}' for a typed listener; that listener was skipped.")]
     public static partial void ListenerArgumentsUnreadable(ILogger logger, string channel, Exception exception);
 
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Dropped a {Kind} frame on channel '{Channel}': the inbound queue is full ({Capacity}, {Mode}).")]
+    public static partial void InboundFrameDropped(ILogger logger, FrameKind kind, string channel, int capacity, QueueFullMode mode);
+
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "A renderer dropped a {Operation} frame on channel '{Channel}' outside its allowlist.")]
     public static partial void RendererFrameDenied(ILogger logger, IpcOperation operation, string channel);
 }

@@ -43,7 +43,7 @@ public sealed class MainProcess : IAsyncDisposable, IIpcCapability
         this.loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         this.logger = this.loggerFactory.CreateLogger("IpcBridge.MainProcess");
         this.Serializer = new PayloadSerializer(this.Options.SerializerOptions);
-        this.Dispatcher = new FrameDispatcher(isMain: true, this.logger);
+        this.Dispatcher = new FrameDispatcher(isMain: true, this.logger, this.Options.InboundQueueLimit);
         this.IpcMain = new IpcMain(this.Serializer, this.loggerFactory.CreateLogger("IpcBridge.IpcMain"));
         this.Ports = new PortRouter(this.Serializer, this.loggerFactory.CreateLogger("IpcBridge.Ports"));
     }

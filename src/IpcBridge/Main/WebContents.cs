@@ -166,6 +166,7 @@ public sealed class WebContents : IIpcCapability, IFrameHandler
 
             case FrameKind.PortMessage:
             case FrameKind.PortClose:
+            case FrameKind.PortAck:
                 this.owner.Ports.HandlePortFrame(connection, frame);
                 return;
 

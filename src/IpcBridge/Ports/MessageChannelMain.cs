@@ -7,10 +7,17 @@ namespace IpcBridge;
 /// </summary>
 public sealed class MessageChannelMain
 {
-    /// <summary>Creates a new entangled pair.</summary>
+    /// <summary>Creates a new entangled pair with unbounded queues.</summary>
     public MessageChannelMain()
+        : this(null)
     {
-        (this.Port1, this.Port2) = MessagePortMain.CreatePair();
+    }
+
+    /// <summary>Creates a new entangled pair whose ports bound how many messages may wait at the receiver.</summary>
+    /// <param name="limit">The bound for both directions, or <see langword="null"/> for unbounded.</param>
+    public MessageChannelMain(QueueLimit? limit)
+    {
+        (this.Port1, this.Port2) = MessagePortMain.CreatePair(limit);
     }
 
     /// <summary>Gets the first port.</summary>

@@ -2,8 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Security.Cryptography;
 using System.Threading;
+using System.Threading.Tasks;
 using IpcBridge.Diagnostics;
 using IpcBridge.Ports;
+using IpcBridge.Protocol;
 using IpcBridge.Serialization;
 
 namespace IpcBridge;
@@ -29,12 +31,17 @@ public sealed class MessagePortMain : IIpcCapability
     private bool started;
     private bool draining;
     private bool closeRaised;
+    private int unacked;
+    private int handledSinceAck;
+    private long dropped;
+    private TaskCompletionSource<bool>? creditWaiter;
 
-    private MessagePortMain(long id, long partnerId, PortRouter? router)
+    private MessagePortMain(long id, long partnerId, PortRouter? router, QueueLimit? limit)
     {
         this.Id = id;
         this.PartnerId = partnerId;
         this.router = router;
+        this.Limit = limit;
     }
 
     /// <summary>Raised for each message, after <see cref="Start"/>.</summary>
@@ -61,6 +68,12 @@ public sealed class MessagePortMain : IIpcCapability
             }
         }
     }
+
+    /// <summary>Gets the bound on messages waiting at the receiver, or <see langword="null"/> when unbounded.</summary>
+    public QueueLimit? Limit { get; }
+
+    /// <summary>Gets how many messages this port dropped under its <see cref="Limit"/> (as sender for <see cref="QueueFullMode.DropNewest"/>, as receiver for <see cref="QueueFullMode.DropOldest"/>).</summary>
+    public long DroppedCount => Interlocked.Read(ref this.dropped);
 
     internal long Id { get; }
 
@@ -104,6 +117,66 @@ public sealed class MessagePortMain : IIpcCapability
 
         MessagePortMain[] ports = PortTransfer.Validate(transfer, this);
         byte[] payload = this.Serializer.SerializeObject(message);
+        if (!this.TakeCredit(blocking: true))
+        {
+            return;
+        }
+
+        this.Deliver(payload, ports);
+    }
+
+    /// <summary>
+    /// Posts a message like <see cref="PostMessage"/>, but when the port is bounded with <see cref="QueueFullMode.Wait"/>
+    /// and the receiver is full, waits for room asynchronously instead of blocking the thread.
+    /// </summary>
+    /// <param name="message">The message (serialized before this returns; must not contain ports).</param>
+    /// <param name="transfer">Ports to move to the other end's holder, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the wait for room; the message is then not sent.</param>
+    /// <returns>A task that completes when the message was handed on (or dropped under the port's limit).</returns>
+    /// <exception cref="InvalidOperationException">This port was transferred away, or a listed port is closed or transferred.</exception>
+    /// <exception cref="ArgumentException">The list contains this port, its partner, or a port twice.</exception>
+    /// <exception cref="IpcSerializationException">The message cannot be serialized; nothing was sent.</exception>
+    /// <exception cref="IpcQueueFullException">The port is bounded with <see cref="QueueFullMode.Fail"/> and the receiver is full.</exception>
+    public async Task PostMessageAsync(object? message, IEnumerable<MessagePortMain>? transfer = null, CancellationToken cancellationToken = default)
+    {
+        lock (this.gate)
+        {
+            this.ThrowIfTransferred();
+            if (this.state == State.Closed)
+            {
+                return;
+            }
+        }
+
+        MessagePortMain[] ports = PortTransfer.Validate(transfer, this);
+        byte[] payload = this.Serializer.SerializeObject(message);
+        while (!this.TakeCredit(blocking: false))
+        {
+            Task? wait;
+            lock (this.gate)
+            {
+                if (this.state != State.Open)
+                {
+                    return;
+                }
+
+                if (this.Limit!.FullMode != QueueFullMode.Wait)
+                {
+                    return;
+                }
+
+                this.creditWaiter ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                wait = this.creditWaiter.Task;
+            }
+
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        this.Deliver(payload, ports);
+    }
+
+    private void Deliver(byte[] payload, MessagePortMain[] ports)
+    {
         MessagePortMain? localPartner;
         lock (this.gate)
         {
@@ -149,6 +222,7 @@ public sealed class MessagePortMain : IIpcCapability
             this.inbox.Clear();
             localPartner = this.partner;
             this.partner = null;
+            this.WakeSendersLocked();
         }
 
         if (localPartner is not null)
@@ -166,18 +240,33 @@ public sealed class MessagePortMain : IIpcCapability
     /// <inheritdoc />
     public override string ToString() => $"MessagePortMain {this.Id:x16}";
 
-    internal static (MessagePortMain, MessagePortMain) CreatePair()
+    internal static (MessagePortMain, MessagePortMain) CreatePair(QueueLimit? limit)
     {
         long a = NewId();
         long b = NewId();
-        var first = new MessagePortMain(a, b, null);
-        var second = new MessagePortMain(b, a, null);
+        var first = new MessagePortMain(a, b, null, limit);
+        var second = new MessagePortMain(b, a, null, limit);
         first.partner = second;
         second.partner = first;
         return (first, second);
     }
 
-    internal static MessagePortMain Create(long id, long partnerId, PortRouter? router) => new(id, partnerId, router);
+    internal static MessagePortMain Create(long id, long partnerId, PortRouter? router, QueueLimit? limit) => new(id, partnerId, router, limit);
+
+    /// <summary>The partner handled <paramref name="count"/> of the messages this port sent: that much room is free again.</summary>
+    internal void OnAck(int count)
+    {
+        TaskCompletionSource<bool>? waiter;
+        lock (this.gate)
+        {
+            this.unacked = Math.Max(0, this.unacked - count);
+            waiter = this.creditWaiter;
+            this.creditWaiter = null;
+            Monitor.PulseAll(this.gate);
+        }
+
+        waiter?.TrySetResult(true);
+    }
 
     internal void ThrowIfNotTransferable()
     {
@@ -218,6 +307,7 @@ public sealed class MessagePortMain : IIpcCapability
         {
             this.state = State.Transferred;
             this.movedTo = movedTo;
+            this.WakeSendersLocked();
             queued = this.inbox.ToArray();
             this.inbox.Clear();
             localPartner = this.partner;
@@ -249,6 +339,12 @@ public sealed class MessagePortMain : IIpcCapability
             switch (this.state)
             {
                 case State.Open:
+                    if (this.Limit is { FullMode: QueueFullMode.DropOldest } limit && this.inbox.Count >= limit.Capacity)
+                    {
+                        this.inbox.Dequeue();
+                        this.dropped++;
+                    }
+
                     this.inbox.Enqueue(new Delivery(payload, ports));
                     this.ScheduleDrainLocked();
                     return;
@@ -284,6 +380,7 @@ public sealed class MessagePortMain : IIpcCapability
 
             this.state = State.Closed;
             this.partner = null;
+            this.WakeSendersLocked();
 
             // Messages that arrived before the close are still delivered once started; then Closed follows.
             raiseNow = !this.started || (!this.draining && this.inbox.Count == 0);
@@ -296,6 +393,89 @@ public sealed class MessagePortMain : IIpcCapability
         if (raiseNow)
         {
             this.RaiseClosed();
+        }
+    }
+
+    /// <summary>Takes room for one message at the receiver, per the port's limit.</summary>
+    /// <returns><see langword="false"/> when the message must not be sent (dropped, or no room and not blocking).</returns>
+    private bool TakeCredit(bool blocking)
+    {
+        QueueLimit? limit = this.Limit;
+        if (limit is null || limit.FullMode == QueueFullMode.DropOldest)
+        {
+            return true;
+        }
+
+        lock (this.gate)
+        {
+            while (this.unacked >= limit.Capacity)
+            {
+                if (this.state != State.Open)
+                {
+                    return false;
+                }
+
+                switch (limit.FullMode)
+                {
+                    case QueueFullMode.Fail:
+                        throw new IpcQueueFullException($"{this}: the receiver already has {limit.Capacity} messages waiting.");
+                    case QueueFullMode.DropNewest:
+                        this.dropped++;
+                        return false;
+                    default:
+                        if (!blocking)
+                        {
+                            return false;
+                        }
+
+                        Monitor.Wait(this.gate);
+                        break;
+                }
+            }
+
+            this.unacked++;
+            return true;
+        }
+    }
+
+    private void WakeSendersLocked()
+    {
+        Monitor.PulseAll(this.gate);
+        this.creditWaiter?.TrySetResult(true);
+        this.creditWaiter = null;
+    }
+
+    /// <summary>Gives the sender credit for handled messages, in batches so an ack does not follow every message.</summary>
+    private void AckHandled()
+    {
+        QueueLimit? limit = this.Limit;
+        if (limit is null || limit.FullMode == QueueFullMode.DropOldest)
+        {
+            return;
+        }
+
+        int count;
+        MessagePortMain? localPartner;
+        lock (this.gate)
+        {
+            this.handledSinceAck++;
+            if (this.inbox.Count > 0 && this.handledSinceAck < Math.Max(1, limit.Capacity / 2))
+            {
+                return;
+            }
+
+            count = this.handledSinceAck;
+            this.handledSinceAck = 0;
+            localPartner = this.partner;
+        }
+
+        if (localPartner is not null)
+        {
+            localPartner.OnAck(count);
+        }
+        else
+        {
+            this.router?.SendAck(this, count);
         }
     }
 
@@ -349,14 +529,26 @@ public sealed class MessagePortMain : IIpcCapability
                 next = this.inbox.Dequeue();
             }
 
-            try
+            EventHandler<MessageEventArgs>? handlers = this.Message;
+            if (handlers is not null)
             {
-                this.Message?.Invoke(this, new MessageEventArgs(next.Payload, this.Serializer, next.Ports));
+                var e = new MessageEventArgs(next.Payload, this.Serializer, next.Ports);
+
+                // Each handler on its own, so one that throws does not starve the others.
+                foreach (EventHandler<MessageEventArgs> handler in handlers.GetInvocationList())
+                {
+                    try
+                    {
+                        handler(this, e);
+                    }
+                    catch (Exception ex)
+                    {
+                        this.ReportHandlerFailure(nameof(this.Message), ex);
+                    }
+                }
             }
-            catch (Exception ex)
-            {
-                this.ReportHandlerFailure(nameof(this.Message), ex);
-            }
+
+            this.AckHandled();
         }
 
         this.RaiseClosed();

@@ -14,6 +14,9 @@ namespace IpcBridge.Ports;
 /// </summary>
 internal sealed class PortRouter
 {
+    /// <summary>Longs per transferred port in <see cref="Frame.Ports"/>: id, partner id, encoded limit.</summary>
+    public const int Stride = 3;
+
     private readonly object gate = new();
     private readonly Dictionary<long, MessagePortMain> local = new();
     private readonly Dictionary<long, Remote> remote = new();
@@ -41,7 +44,7 @@ internal sealed class PortRouter
         {
             MessagePortMain old = ports[i];
             PortRouter? owner = old.Router ?? router;
-            MessagePortMain fresh = MessagePortMain.Create(old.Id, old.PartnerId, owner);
+            MessagePortMain fresh = MessagePortMain.Create(old.Id, old.PartnerId, owner, old.Limit);
             fresh.SetPartner(old.LocalPartner);
             fresh.ArrivedVia = old.ArrivedVia;
             owner?.Replace(old, fresh);
@@ -64,15 +67,16 @@ internal sealed class PortRouter
         MessagePortMain.Delivery[][]? queued = null;
         if (ports.Length > 0)
         {
-            ids = new long[ports.Length * 2];
+            ids = new long[ports.Length * Stride];
             queued = new MessagePortMain.Delivery[ports.Length][];
             lock (this.gate)
             {
                 for (int i = 0; i < ports.Length; i++)
                 {
                     MessagePortMain port = ports[i];
-                    ids[2 * i] = port.Id;
-                    ids[(2 * i) + 1] = port.PartnerId;
+                    ids[Stride * i] = port.Id;
+                    ids[(Stride * i) + 1] = port.PartnerId;
+                    ids[(Stride * i) + 2] = QueueLimit.Encode(port.Limit);
                 }
 
                 for (int i = 0; i < ports.Length; i++)
@@ -162,14 +166,14 @@ internal sealed class PortRouter
             return Array.Empty<MessagePortMain>();
         }
 
-        var ports = new MessagePortMain[ids.Length / 2];
+        var ports = new MessagePortMain[ids.Length / Stride];
         lock (this.gate)
         {
             for (int i = 0; i < ports.Length; i++)
             {
-                long id = ids[2 * i];
-                long partnerId = ids[(2 * i) + 1];
-                MessagePortMain port = MessagePortMain.Create(id, partnerId, this);
+                long id = ids[Stride * i];
+                long partnerId = ids[(Stride * i) + 1];
+                MessagePortMain port = MessagePortMain.Create(id, partnerId, this, QueueLimit.Decode(ids[(Stride * i) + 2]));
                 port.ArrivedVia = link;
                 this.remote.Remove(id);
                 this.local[id] = port;
@@ -222,7 +226,7 @@ internal sealed class PortRouter
             else if (here is null && frame.Ports is not null)
             {
                 // Passing through: the carried ports will live where the frame goes, their partners stay where it came from.
-                for (int i = 0; i + 1 < frame.Ports.Length; i += 2)
+                for (int i = 0; i + 1 < frame.Ports.Length; i += Stride)
                 {
                     this.local.Remove(frame.Ports[i]);
                     this.remote[frame.Ports[i]] = new Remote(there!.Link, frame.Ports[i + 1]);
@@ -240,6 +244,10 @@ internal sealed class PortRouter
             {
                 here.OnRemoteClosed();
             }
+            else if (frame.Kind == FrameKind.PortAck)
+            {
+                here.OnAck((int)Math.Min(frame.CallId, int.MaxValue));
+            }
             else
             {
                 here.Enqueue(frame.Payload, this.Receive(link, frame.Ports));
@@ -255,6 +263,27 @@ internal sealed class PortRouter
         catch (IpcDisconnectedException)
         {
             // The holder is gone; its link's end closes the partner.
+        }
+    }
+
+    /// <summary>A local port handled <paramref name="count"/> messages: give its partner that much credit.</summary>
+    public void SendAck(MessagePortMain port, int count)
+    {
+        MessagePortMain? here;
+        Remote? there;
+        lock (this.gate)
+        {
+            this.local.TryGetValue(port.PartnerId, out here);
+            this.remote.TryGetValue(port.PartnerId, out there);
+        }
+
+        if (here is not null)
+        {
+            here.OnAck(count);
+        }
+        else if (there is not null)
+        {
+            TryWrite(there.Link, new Frame(FrameKind.PortAck, count, string.Empty, ReadOnlyMemory<byte>.Empty, null, port.PartnerId));
         }
     }
 
@@ -365,7 +394,7 @@ internal sealed class PortRouter
             return;
         }
 
-        for (int i = 0; i + 1 < ids.Length; i += 2)
+        for (int i = 0; i + 1 < ids.Length; i += Stride)
         {
             TryWrite(link, new Frame(FrameKind.PortClose, 0, string.Empty, ReadOnlyMemory<byte>.Empty, null, ids[i + 1]));
         }

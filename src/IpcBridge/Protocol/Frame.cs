@@ -30,7 +30,7 @@ internal sealed class Frame
     /// <summary>Gets the UTF-8 JSON payload: an array of arguments, one value, or an error.</summary>
     public ReadOnlyMemory<byte> Payload { get; }
 
-    /// <summary>Gets the ids of ports transferred with this frame, or <see langword="null"/>.</summary>
+    /// <summary>Gets the ports transferred with this frame as triples (port id, partner id, encoded <see cref="QueueLimit"/>), or <see langword="null"/>.</summary>
     public long[]? Ports { get; }
 
     /// <summary>Gets the port a PortMessage or PortClose frame is for.</summary>

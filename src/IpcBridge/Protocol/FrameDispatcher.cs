@@ -11,7 +11,9 @@ namespace IpcBridge.Protocol;
 /// Main has one for all its links, as Electron's main has one thread; each renderer has its own. Keeping user
 /// code off the transports' threads means a blocked listener can never stop replies from arriving.
 /// </summary>
+#pragma warning disable CA1001 // The semaphore never allocates a wait handle (AvailableWaitHandle is not used), so there is nothing to dispose.
 internal sealed class FrameDispatcher
+#pragma warning restore CA1001
 {
     [ThreadStatic]
     private static FrameDispatcher? current;
@@ -19,11 +21,21 @@ internal sealed class FrameDispatcher
     private readonly Channel<WorkItem> queue;
     private readonly ILogger logger;
     private readonly Task loop;
+    private readonly QueueLimit? limit;
+    private readonly SemaphoreSlim? slots;
+    private int queued;
+    private int dropOldest;
 
-    public FrameDispatcher(bool isMain, ILogger logger)
+    public FrameDispatcher(bool isMain, ILogger logger, QueueLimit? limit = null)
     {
         this.IsMain = isMain;
         this.logger = logger;
+        this.limit = limit;
+        if (limit?.FullMode == QueueFullMode.Wait)
+        {
+            this.slots = new SemaphoreSlim(limit.Capacity, limit.Capacity);
+        }
+
         this.queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
         this.loop = Task.Run(this.RunAsync);
     }
@@ -35,7 +47,39 @@ internal sealed class FrameDispatcher
 
     public Task Completion => this.loop;
 
-    public bool Enqueue(IpcConnection connection, Frame frame) => this.queue.Writer.TryWrite(new WorkItem(connection, frame, null));
+    /// <summary>Queues an inbound frame, applying the endpoint's inbound <see cref="QueueLimit"/>.</summary>
+    /// <returns><see langword="false"/> when the dispatcher has shut down.</returns>
+    public bool Enqueue(IpcConnection connection, Frame frame)
+    {
+        QueueLimit? bound = this.limit;
+        if (bound is not null && IsBounded(frame))
+        {
+            if (this.slots is not null)
+            {
+                // Wait: the producer (the sender's thread in one process, the link's reader across processes) waits for
+                // room, which is what pushes back on the sender. The loop itself never waits on its own queue.
+                if (!this.slots.Wait(0) && current != this)
+                {
+                    this.slots.Wait();
+                }
+            }
+            else if (Interlocked.Increment(ref this.queued) > bound.Capacity)
+            {
+                if (bound.FullMode == QueueFullMode.DropOldest)
+                {
+                    Interlocked.Increment(ref this.dropOldest);
+                }
+                else
+                {
+                    Interlocked.Decrement(ref this.queued);
+                    this.Refuse(connection, frame, bound);
+                    return true;
+                }
+            }
+        }
+
+        return this.queue.Writer.TryWrite(new WorkItem(connection, frame, null));
+    }
 
     public bool Enqueue(Action action) => this.queue.Writer.TryWrite(new WorkItem(null, null, action));
 
@@ -58,7 +102,7 @@ internal sealed class FrameDispatcher
                         {
                             item.Action();
                         }
-                        else
+                        else if (!this.Release(item))
                         {
                             item.Connection!.Dispatch(item.Frame!);
                         }
@@ -76,6 +120,49 @@ internal sealed class FrameDispatcher
                 current = null;
             }
         }
+    }
+
+    /// <summary>Calls, one-way messages and port messages count against the limit; control frames (cancel, port close, ack) never do.</summary>
+    private static bool IsBounded(Frame frame) => frame.Kind is FrameKind.Send or FrameKind.SendSync or FrameKind.Invoke or FrameKind.PortMessage;
+
+    private static bool IsCall(Frame frame) => frame.Kind is FrameKind.SendSync or FrameKind.Invoke;
+
+    private void Refuse(IpcConnection connection, Frame frame, QueueLimit bound)
+    {
+        if (IsCall(frame))
+        {
+            connection.SendError(frame.CallId, new ErrorPayload { Code = ErrorCode.LimitExceeded, Message = $"the endpoint's inbound queue is full ({bound.Capacity})" });
+        }
+        else
+        {
+            Diagnostics.Log.InboundFrameDropped(this.logger, frame.Kind, frame.Channel, bound.Capacity, bound.FullMode);
+        }
+    }
+
+    /// <summary>Frees the frame's place in the bounded queue.</summary>
+    /// <returns><see langword="true"/> when the frame is dropped (the oldest, under <see cref="QueueFullMode.DropOldest"/>) instead of dispatched.</returns>
+    private bool Release(WorkItem item)
+    {
+        QueueLimit? bound = this.limit;
+        if (bound is null || !IsBounded(item.Frame!))
+        {
+            return false;
+        }
+
+        if (this.slots is not null)
+        {
+            this.slots.Release();
+            return false;
+        }
+
+        Interlocked.Decrement(ref this.queued);
+        if (Volatile.Read(ref this.dropOldest) > 0 && !IsCall(item.Frame!) && Interlocked.Decrement(ref this.dropOldest) >= 0)
+        {
+            this.Refuse(item.Connection!, item.Frame!, bound);
+            return true;
+        }
+
+        return false;
     }
 
     private readonly struct WorkItem

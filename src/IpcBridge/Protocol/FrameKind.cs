@@ -26,4 +26,7 @@ internal enum FrameKind : byte
 
     /// <summary>The partner of the port named by <see cref="Frame.PortId"/> was closed.</summary>
     PortClose = 8,
+
+    /// <summary>The partner of the port named by <see cref="Frame.PortId"/> handled <see cref="Frame.CallId"/> more messages (credit for bounded ports).</summary>
+    PortAck = 9,
 }

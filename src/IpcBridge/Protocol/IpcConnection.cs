@@ -159,6 +159,7 @@ internal sealed class IpcConnection : IFrameReceiver
             case FrameKind.Cancel:
             case FrameKind.PortMessage:
             case FrameKind.PortClose:
+            case FrameKind.PortAck:
                 if (!this.dispatcher.Enqueue(this, frame))
                 {
                     Log.FrameAfterShutdown(this.logger, frame.Kind, frame.Channel);

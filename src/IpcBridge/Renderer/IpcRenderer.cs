@@ -276,6 +276,7 @@ public sealed class IpcRenderer : IIpcCapability, IFrameHandler
 
             case FrameKind.PortMessage:
             case FrameKind.PortClose:
+            case FrameKind.PortAck:
                 this.Ports.HandlePortFrame(connection, frame);
                 return;
 

@@ -25,7 +25,7 @@ internal sealed class RendererRuntime : IAsyncDisposable
         this.transport = transport;
         this.options = options;
         this.loggerFactory = loggerFactory;
-        this.dispatcher = new FrameDispatcher(isMain: false, loggerFactory.CreateLogger("IpcBridge.Renderer"));
+        this.dispatcher = new FrameDispatcher(isMain: false, loggerFactory.CreateLogger("IpcBridge.Renderer"), options.InboundQueueLimit);
         this.MainWorld = new MainWorld();
     }
 

@@ -1,0 +1,278 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using IpcBridge.Tests.Infrastructure;
+
+namespace IpcBridge.Tests.Ports;
+
+public class BackPressureTests
+{
+    private static readonly ChannelAllowlist PortsOnly = ChannelAllowlist.DenyAll.AllowReceive("port", "marker").AllowPorts("port");
+
+    [Fact]
+    public void QueueLimit_OutOfRange_Throws()
+    {
+        FluentActions.Invoking(() => new QueueLimit(0)).Should().Throw<ArgumentOutOfRangeException>();
+        FluentActions.Invoking(() => new QueueLimit(1, (QueueFullMode)9)).Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public void MessageChannelMain_Default_IsUnbounded()
+    {
+        var channel = new MessageChannelMain();
+
+        channel.Port1.Limit.Should().BeNull();
+        for (int i = 0; i < 10_000; i++)
+        {
+            channel.Port1.PostMessage(i);
+        }
+
+        channel.Port1.DroppedCount.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Wait_ReceiverFull_SenderWaitsUntilReceiverHandlesMessages()
+    {
+        var channel = new MessageChannelMain(new QueueLimit(2, QueueFullMode.Wait));
+        var probe = new PortProbe(channel.Port2);
+        await channel.Port1.PostMessageAsync(0);
+        await channel.Port1.PostMessageAsync(1);
+
+        Task third = channel.Port1.PostMessageAsync(2);
+        Task marker = channel.Port2.PostMessageAsync("the other direction is independent");
+        await marker.WithTimeout();
+        third.IsCompleted.Should().BeFalse("the receiver has not handled anything yet");
+
+        channel.Port2.Start();
+        await third.WithTimeout("room at the receiver");
+        await probe.WaitForCount(3);
+        probe.Received.Select(e => e.GetData<int>()).Should().Equal(0, 1, 2);
+    }
+
+    [Fact]
+    public async Task Wait_SyncPost_BlocksUntilRoom()
+    {
+        var channel = new MessageChannelMain(new QueueLimit(1, QueueFullMode.Wait));
+        var probe = new PortProbe(channel.Port2);
+        channel.Port1.PostMessage(0);
+
+        Task blocked = Task.Run(() => channel.Port1.PostMessage(1));
+        Task marker = Task.Run(() => channel.Port2.PostMessage("independent"));
+        await marker.WithTimeout();
+        blocked.IsCompleted.Should().BeFalse();
+
+        channel.Port2.Start();
+        await blocked.WithTimeout("the blocked PostMessage");
+        await probe.WaitForCount(2);
+    }
+
+    [Fact]
+    public async Task Wait_PostMessageAsync_CancelledWhileWaiting_NotSent()
+    {
+        var channel = new MessageChannelMain(new QueueLimit(1, QueueFullMode.Wait));
+        var probe = new PortProbe(channel.Port2);
+        await channel.Port1.PostMessageAsync("first");
+        using var cts = new System.Threading.CancellationTokenSource();
+
+        Task waiting = channel.Port1.PostMessageAsync("never", null, cts.Token);
+        cts.Cancel();
+
+        await waiting.Awaiting(t => t).Should().ThrowAsync<OperationCanceledException>();
+        channel.Port2.Start();
+        channel.Port1.PostMessage("after");
+        await probe.WaitForCount(2);
+        probe.Received.Select(e => e.GetData<string>()).Should().Equal("first", "after");
+    }
+
+    [Fact]
+    public async Task Fail_ReceiverFull_PostThrowsQueueFull()
+    {
+        var channel = new MessageChannelMain(new QueueLimit(2, QueueFullMode.Fail));
+        var probe = new PortProbe(channel.Port2);
+        channel.Port1.PostMessage(0);
+        channel.Port1.PostMessage(1);
+
+        channel.Port1.Invoking(p => p.PostMessage(2)).Should().Throw<IpcQueueFullException>();
+
+        channel.Port2.Start();
+        await probe.WaitForCount(2);
+        await WaitUntilAccepted(channel.Port1, 3);
+        await probe.WaitForCount(3);
+        probe.Received.Select(e => e.GetData<int>()).Should().Equal(0, 1, 3);
+    }
+
+    [Fact]
+    public async Task DropNewest_ReceiverFull_PostedMessageDropped()
+    {
+        var channel = new MessageChannelMain(new QueueLimit(2, QueueFullMode.DropNewest));
+        var probe = new PortProbe(channel.Port2);
+        for (int i = 0; i < 5; i++)
+        {
+            channel.Port1.PostMessage(i);
+        }
+
+        channel.Port1.DroppedCount.Should().Be(3);
+        channel.Port2.Start();
+        await probe.WaitForCount(2);
+        probe.Received.Select(e => e.GetData<int>()).Should().Equal(0, 1);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task DropOldest_ReceiverFull_KeepsTheNewest(TransportKind transport)
+    {
+        await using Bridge bridge = Bridge.Create(transport);
+        var arrived = Signal.Create<MessagePortMain>();
+        var marker = Signal.Create<bool>();
+        TestRenderer renderer = await bridge.AddRendererAsync(PortsOnly, (ipc, _) =>
+        {
+            ipc.On("port", (e, _) => arrived.TrySetResult(e.Ports[0]));
+            ipc.On("marker", (_, _) => marker.TrySetResult(true));
+        });
+        var channel = new MessageChannelMain(new QueueLimit(3, QueueFullMode.DropOldest));
+        renderer.WebContents.PostMessage("port", null, new[] { channel.Port1 });
+        MessagePortMain remote = await arrived.Task.WithTimeout();
+        remote.Limit.Should().NotBeNull("the limit travels with the port");
+
+        var back = new PortProbe(channel.Port2);
+        channel.Port2.Start();
+        for (int i = 0; i < 10; i++)
+        {
+            channel.Port2.PostMessage(i);
+        }
+
+        var probe = new PortProbe(remote);
+        remote.Message += (_, m) =>
+        {
+            if (m.GetData<int>() == 9)
+            {
+                remote.PostMessage("done");
+            }
+        };
+        // The link is ordered: once the marker is dispatched in the renderer, all ten sit in the remote port's queue.
+        renderer.WebContents.Send("marker");
+        await marker.Task.WithTimeout();
+        remote.Start();
+        await back.WaitForCount(1);
+
+        probe.Received.Select(e => e.GetData<int>()).Should().Equal(7, 8, 9);
+        remote.DroppedCount.Should().Be(7);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task Wait_AcrossEndpoints_SenderHeldBackUntilRemoteHandles(TransportKind transport)
+    {
+        await using Bridge bridge = Bridge.Create(transport);
+        var arrived = Signal.Create<MessagePortMain>();
+        TestRenderer renderer = await bridge.AddRendererAsync(PortsOnly, (ipc, _) => ipc.On("port", (e, _) => arrived.TrySetResult(e.Ports[0])));
+        var channel = new MessageChannelMain(new QueueLimit(4, QueueFullMode.Wait));
+        renderer.WebContents.PostMessage("port", null, new[] { channel.Port1 });
+        MessagePortMain remote = await arrived.Task.WithTimeout();
+        var probe = new PortProbe(remote);
+
+        for (int i = 0; i < 4; i++)
+        {
+            await channel.Port2.PostMessageAsync(i).WithTimeout();
+        }
+
+        Task fifth = channel.Port2.PostMessageAsync(4);
+        fifth.IsCompleted.Should().BeFalse();
+        remote.Start();
+        await fifth.WithTimeout("credit from the remote port");
+        for (int i = 5; i < 100; i++)
+        {
+            await channel.Port2.PostMessageAsync(i).WithTimeout();
+        }
+
+        await probe.WaitForCount(100);
+        probe.Received.Select(e => e.GetData<int>()).Should().Equal(Enumerable.Range(0, 100));
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task InboundQueueLimit_DropNewest_OneWayDroppedCallsAnsweredWithError(TransportKind transport)
+    {
+        var options = new IpcBridgeOptions { InboundQueueLimit = new QueueLimit(2, QueueFullMode.DropNewest) };
+        await using Bridge bridge = Bridge.Create(transport, options);
+        var gate = Signal.Create<bool>();
+        var entered = Signal.Create<bool>();
+        int seen = 0;
+        var twoSeen = Signal.Create<bool>();
+        bridge.IpcMain.On("block", (_, _) =>
+        {
+            entered.TrySetResult(true);
+            gate.Task.Wait(Signal.Timeout);
+        });
+        bridge.IpcMain.On("count", (_, _) =>
+        {
+            if (++seen == 2)
+            {
+                twoSeen.TrySetResult(true);
+            }
+        });
+        bridge.IpcMain.Handle("echo", (e, a) => a.Get<int>(0));
+        TestRenderer renderer = await bridge.AddRendererAsync();
+
+        renderer.Ipc.Send("block");
+        await entered.Task.WithTimeout();
+        renderer.Ipc.Send("count");
+        renderer.Ipc.Send("count");
+        renderer.Ipc.Send("count");
+        Task<int> refused = renderer.Ipc.InvokeAsync<int>("echo", 1);
+        await refused.Awaiting(t => t.WithTimeout()).Should().ThrowAsync<IpcException>().WithMessage("*queue is full*");
+        gate.SetResult(true);
+        await twoSeen.Task.WithTimeout();
+
+        (await renderer.Ipc.InvokeAsync<int>("echo", 2).WithTimeout()).Should().Be(2);
+        seen.Should().Be(2, "the third one-way message did not fit and was dropped");
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task InboundQueueLimit_Wait_EverythingArrivesInOrder(TransportKind transport)
+    {
+        var options = new IpcBridgeOptions { InboundQueueLimit = new QueueLimit(4, QueueFullMode.Wait) };
+        await using Bridge bridge = Bridge.Create(transport, options);
+        var all = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        var done = Signal.Create<bool>();
+        bridge.IpcMain.On<int>("n", (_, n) =>
+        {
+            all.Enqueue(n);
+            if (n == 999)
+            {
+                done.TrySetResult(true);
+            }
+        });
+        TestRenderer renderer = await bridge.AddRendererAsync();
+
+        await Task.Run(() =>
+        {
+            for (int i = 0; i < 1000; i++)
+            {
+                renderer.Ipc.Send("n", i);
+            }
+        });
+
+        await done.Task.WithTimeout();
+        all.Should().Equal(Enumerable.Range(0, 1000));
+    }
+
+    /// <summary>Retries until the port has room again: the credit comes back asynchronously after the receiver handled messages.</summary>
+    private static async Task WaitUntilAccepted(MessagePortMain port, int value)
+    {
+        DateTime deadline = DateTime.UtcNow + Signal.Timeout;
+        while (true)
+        {
+            try
+            {
+                port.PostMessage(value);
+                return;
+            }
+            catch (IpcQueueFullException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(5);
+            }
+        }
+    }
+}

@@ -1,0 +1,240 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using IpcBridge.Tests.Infrastructure;
+
+namespace IpcBridge.Tests.Ports;
+
+public class PortTransferTests
+{
+    private static readonly ChannelAllowlist PortsOnly = ChannelAllowlist.DenyAll.AllowReceive("port").AllowPorts("port").AllowSend("done");
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task PostMessage_PortsToRendererAndWork_TheyTalkDirectly(TransportKind transport)
+    {
+        await using Bridge bridge = Bridge.Create(transport);
+        var rendererPort = Signal.Create<MessagePortMain>();
+        var workGot = Signal.Create<string>();
+        var rendererGot = Signal.Create<string>();
+        TestRenderer renderer = await bridge.AddRendererAsync(PortsOnly, (ipc, _) =>
+            ipc.On("port", (e, _) =>
+            {
+                MessagePortMain port = e.Ports[0];
+                port.Message += (_, m) => rendererGot.TrySetResult(m.GetData<string>());
+                port.Start();
+                rendererPort.TrySetResult(port);
+            }));
+        TestRenderer work = await bridge.AddRendererAsync(PortsOnly, (ipc, _) =>
+            ipc.On("port", (e, _) =>
+            {
+                MessagePortMain port = e.Ports[0];
+                port.Message += (_, m) =>
+                {
+                    workGot.TrySetResult(m.GetData<string>());
+                    port.PostMessage("work got it");
+                };
+                port.Start();
+            }), EndpointKind.Work);
+
+        var channel = new MessageChannelMain();
+        renderer.WebContents.PostMessage("port", null, new[] { channel.Port1 });
+        work.WebContents.PostMessage("port", null, new[] { channel.Port2 });
+        (await rendererPort.Task.WithTimeout()).PostMessage("I am render, sendMsgToWorkByMessagePort");
+
+        (await workGot.Task.WithTimeout()).Should().Be("I am render, sendMsgToWorkByMessagePort");
+        (await rendererGot.Task.WithTimeout()).Should().Be("work got it");
+        channel.Port1.Invoking(p => p.PostMessage("x")).Should().Throw<InvalidOperationException>();
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task PostMessage_MessagesQueuedBeforeTransfer_FollowThePort(TransportKind transport)
+    {
+        await using Bridge bridge = Bridge.Create(transport);
+        var probeReady = Signal.Create<PortProbe>();
+        TestRenderer renderer = await bridge.AddRendererAsync(PortsOnly, (ipc, _) =>
+            ipc.On("port", (e, _) =>
+            {
+                var probe = new PortProbe(e.Ports[0]);
+                e.Ports[0].Start();
+                probeReady.TrySetResult(probe);
+            }));
+        var channel = new MessageChannelMain();
+        for (int i = 0; i < 10; i++)
+        {
+            channel.Port2.PostMessage(i);
+        }
+
+        renderer.WebContents.PostMessage("port", null, new[] { channel.Port1 });
+        for (int i = 10; i < 20; i++)
+        {
+            channel.Port2.PostMessage(i);
+        }
+
+        PortProbe probe = await probeReady.Task.WithTimeout();
+        await probe.WaitForCount(20);
+        probe.Received.Select(e => e.GetData<int>()).Should().Equal(Enumerable.Range(0, 20));
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task RendererCreatedChannel_PortPostedToMain_ArrivesInEventPorts(TransportKind transport)
+    {
+        await using Bridge bridge = Bridge.Create(transport);
+        var mainPort = Signal.Create<MessagePortMain>();
+        bridge.IpcMain.On("give-port", (e, _) => mainPort.TrySetResult(e.Ports.Should().ContainSingle().Subject));
+        TestRenderer renderer = await bridge.AddRendererAsync(ChannelAllowlist.DenyAll.AllowSend("give-port").AllowPorts("give-port"));
+
+        var channel = new MessageChannelMain();
+        var local = new PortProbe(channel.Port2);
+        channel.Port2.Start();
+        renderer.Ipc.PostMessage("give-port", "take it", new[] { channel.Port1 });
+        MessagePortMain port = await mainPort.Task.WithTimeout();
+        port.PostMessage("hello from main");
+
+        await local.WaitForCount(1);
+        local.Received[0].GetData<string>().Should().Be("hello from main");
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task PortMessage_CarryingAnotherPort_DeliversItInEventPorts(TransportKind transport)
+    {
+        await using Bridge bridge = Bridge.Create(transport);
+        var carried = Signal.Create<MessagePortMain>();
+        TestRenderer renderer = await bridge.AddRendererAsync(PortsOnly, (ipc, _) =>
+            ipc.On("port", (e, _) =>
+            {
+                e.Ports[0].Message += (_, m) => carried.TrySetResult(m.Ports.Should().ContainSingle().Subject);
+                e.Ports[0].Start();
+            }));
+        var carrier = new MessageChannelMain();
+        var inner = new MessageChannelMain();
+        var innerProbe = new PortProbe(inner.Port2);
+        inner.Port2.Start();
+
+        renderer.WebContents.PostMessage("port", null, new[] { carrier.Port1 });
+        carrier.Port2.PostMessage("with a port", new[] { inner.Port1 });
+        (await carried.Task.WithTimeout()).PostMessage("through the carried port");
+
+        await innerProbe.WaitForCount(1);
+        innerProbe.Received[0].GetData<string>().Should().Be("through the carried port");
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task EndpointDestroyed_EntangledPortsClose(TransportKind transport)
+    {
+        await using Bridge bridge = Bridge.Create(transport);
+        var received = Signal.Create<bool>();
+        TestRenderer renderer = await bridge.AddRendererAsync(PortsOnly, (ipc, _) => ipc.On("port", (e, _) => received.TrySetResult(true)));
+        var channel = new MessageChannelMain();
+        var mine = new PortProbe(channel.Port2);
+        channel.Port2.Start();
+        renderer.WebContents.PostMessage("port", null, new[] { channel.Port1 });
+        await received.Task.WithTimeout();
+
+        await renderer.DisposeAsync();
+
+        await mine.Closed;
+        channel.Port2.IsClosed.Should().BeTrue();
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task CloseInRenderer_RaisesClosedInMain(TransportKind transport)
+    {
+        await using Bridge bridge = Bridge.Create(transport);
+        TestRenderer renderer = await bridge.AddRendererAsync(PortsOnly, (ipc, _) => ipc.On("port", (e, _) => e.Ports[0].Close()));
+        var channel = new MessageChannelMain();
+        var mine = new PortProbe(channel.Port2);
+
+        renderer.WebContents.PostMessage("port", null, new[] { channel.Port1 });
+
+        await mine.Closed;
+        mine.ClosedCount.Should().Be(1);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task Allowlist_ChannelWithoutPorts_RefusesPortsBothWays(TransportKind transport)
+    {
+        await using Bridge bridge = Bridge.Create(transport);
+        var mainSaw = Signal.Create<int>();
+        bridge.IpcMain.On("plain", (e, _) => mainSaw.TrySetResult(e.Ports.Count));
+        TestRenderer renderer = await bridge.AddRendererAsync(ChannelAllowlist.DenyAll.AllowReceive("plain").AllowSend("plain"));
+        var channel = new MessageChannelMain();
+
+        renderer.WebContents.Invoking(w => w.PostMessage("plain", null, new[] { channel.Port1 })).Should().Throw<IpcAccessDeniedException>();
+        renderer.Ipc.Invoking(i => i.PostMessage("plain", null, new[] { channel.Port1 })).Should().Throw<IpcAccessDeniedException>();
+
+        // Refused before anything was sent: the port is still ours, and the channel still works without ports.
+        channel.Port1.Invoking(p => p.PostMessage("x")).Should().NotThrow();
+        renderer.Ipc.PostMessage("plain", "no ports");
+        (await mainSaw.Task.WithTimeout()).Should().Be(0);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task ForgedFrameWithPorts_OnChannelWithoutPorts_IsDroppedAndItsPortsClose(TransportKind transport)
+    {
+        await using Bridge bridge = Bridge.Create(transport);
+        int saw = 0;
+        var marker = Signal.Create<bool>();
+        bridge.IpcMain.On("plain", (_, _) => saw++);
+        bridge.IpcMain.On("marker", (_, _) => marker.TrySetResult(true));
+        TestRenderer renderer = await bridge.AddRendererAsync(ChannelAllowlist.DenyAll.AllowSend("plain", "marker"));
+        var channel = new MessageChannelMain();
+        var kept = new PortProbe(channel.Port2);
+
+        // Below IpcRenderer's own check, as a compromised renderer would.
+        renderer.Ipc.Ports.SendWithPorts(renderer.Ipc.Connection, Protocol.FrameKind.Send, "plain", "[null]"u8.ToArray(), new[] { channel.Port1 });
+        renderer.Ipc.Send("marker");
+
+        await marker.Task.WithTimeout();
+        saw.Should().Be(0);
+        await kept.Closed;
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task OnePortPair_OneMillionMessages_NoneLostOrReordered(TransportKind transport)
+    {
+        const int count = 1_000_000;
+        await using Bridge bridge = Bridge.Create(transport);
+        var done = Signal.Create<(int Received, int OutOfOrder)>();
+        TestRenderer renderer = await bridge.AddRendererAsync(PortsOnly, (ipc, _) =>
+            ipc.On("port", (e, _) =>
+            {
+                int next = 0;
+                int outOfOrder = 0;
+                e.Ports[0].Message += (_, m) =>
+                {
+                    int value = m.GetData<int>();
+                    if (value != next)
+                    {
+                        outOfOrder++;
+                    }
+
+                    next = value + 1;
+                    if (value == count - 1)
+                    {
+                        done.TrySetResult((next, outOfOrder));
+                    }
+                };
+                e.Ports[0].Start();
+            }));
+        var channel = new MessageChannelMain();
+        renderer.WebContents.PostMessage("port", null, new[] { channel.Port1 });
+
+        for (int i = 0; i < count; i++)
+        {
+            channel.Port2.PostMessage(i);
+        }
+
+        (int received, int outOfOrderCount) = await done.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        received.Should().Be(count);
+        outOfOrderCount.Should().Be(0);
+    }
+}
