@@ -32,6 +32,12 @@ public sealed class IpcBridgeOptions
     /// </summary>
     public QueueLimit? InboundQueueLimit { get; set; }
 
+    /// <summary>Gets or sets the largest frame a stream link accepts; a peer that sends a larger one is disconnected. Default 64 MiB.</summary>
+    public int MaxFrameSize { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>Gets or sets how long a stream link's handshake may take. Default 10 seconds.</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Throws when a setting is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
     public void Validate()
@@ -39,6 +45,16 @@ public sealed class IpcBridgeOptions
         if (this.SendSyncTimeout <= TimeSpan.Zero || this.SendSyncTimeout.TotalMilliseconds > int.MaxValue)
         {
             throw new ArgumentOutOfRangeException(nameof(this.SendSyncTimeout), this.SendSyncTimeout, "SendSyncTimeout must be positive and finite.");
+        }
+
+        if (this.MaxFrameSize < 1024)
+        {
+            throw new ArgumentOutOfRangeException(nameof(this.MaxFrameSize), this.MaxFrameSize, "MaxFrameSize must be at least 1024 bytes.");
+        }
+
+        if (this.HandshakeTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(this.HandshakeTimeout), this.HandshakeTimeout, "HandshakeTimeout must be positive.");
         }
 
         if (this.MaxPendingCalls < 1)

@@ -34,6 +34,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Dropped a {Kind} frame on channel '{Channel}': the inbound queue is full ({Capacity}, {Mode}).")]
     public static partial void InboundFrameDropped(ILogger logger, FrameKind kind, string channel, int capacity, QueueFullMode mode);
 
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "{Refusal}")]
+    public static partial void HandshakeRefused(ILogger logger, string refusal);
+
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "A renderer dropped a {Operation} frame on channel '{Channel}' outside its allowlist.")]
     public static partial void RendererFrameDenied(ILogger logger, IpcOperation operation, string channel);
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using IpcBridge.Diagnostics;
@@ -131,6 +132,9 @@ public sealed class IpcMain : IIpcCapability
     /// <param name="channel">The channel.</param>
     /// <param name="handler">The handler; its exception reaches the caller as <see cref="IpcInvocationException"/>.</param>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    // An async lambda converts to Task<T> and ValueTask<T> alike, which the compiler would call ambiguous; the
+    // idiomatic Handle(channel, async (e, a) => ...) must pick Task<T>.
+    [OverloadResolutionPriority(1)]
     public void Handle<TResult>(string channel, Func<IpcMainInvokeEvent, IpcArgs, Task<TResult>> handler)
         => this.AddHandler(channel, this.Wrap(handler), once: false);
 
@@ -187,6 +191,9 @@ public sealed class IpcMain : IIpcCapability
     /// <param name="channel">The channel.</param>
     /// <param name="handler">The handler.</param>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    // An async lambda converts to Task<T> and ValueTask<T> alike, which the compiler would call ambiguous; the
+    // idiomatic Handle(channel, async (e, a) => ...) must pick Task<T>.
+    [OverloadResolutionPriority(1)]
     public void HandleOnce<TResult>(string channel, Func<IpcMainInvokeEvent, IpcArgs, Task<TResult>> handler)
         => this.AddHandler(channel, this.Wrap(handler), once: true);
 

@@ -23,7 +23,7 @@ namespace IpcBridge;
 /// Thread-safe. Disposing it destroys every endpoint: their pending calls fail with
 /// <see cref="IpcDisconnectedException"/> and each <see cref="WebContents.Destroyed"/> is raised.
 /// </remarks>
-public sealed class MainProcess : IAsyncDisposable, IIpcCapability
+public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
 {
     private readonly ConcurrentDictionary<int, WebContents> endpoints = new();
     private readonly ConcurrentDictionary<int, RendererRuntime> localRenderers = new();
@@ -111,6 +111,59 @@ public sealed class MainProcess : IAsyncDisposable, IIpcCapability
     /// <exception cref="IpcSerializationException">An argument cannot be serialized; nothing was sent.</exception>
     public int Broadcast(EndpointKind kind, string channel, params object?[] args) => this.BroadcastCore(kind, channel, args);
 
+    /// <summary>
+    /// Accepts an endpoint on a duplex stream the caller opened (a pipe, a socket, a child's stdio): runs the handshake
+    /// (protocol version, optional launch token), tells the endpoint its id, kind and allowlist, and returns main's handle
+    /// to it. The endpoint side calls <see cref="RendererProcess.ConnectAsync(System.IO.Stream, RendererProcessOptions, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="stream">The stream; owned by the link from now on.</param>
+    /// <param name="options">Kind, allowlist, name and token.</param>
+    /// <param name="cancellationToken">Cancels the handshake.</param>
+    /// <returns>The endpoint's <see cref="WebContents"/>.</returns>
+    /// <exception cref="IpcProtocolException">The endpoint's hello was malformed, of another protocol version, or had the wrong token; it was told why and the stream closed.</exception>
+    /// <exception cref="IpcTimeoutException">The handshake took longer than <see cref="IpcBridgeOptions.HandshakeTimeout"/>.</exception>
+    public async Task<WebContents> AttachAsync(System.IO.Stream stream, AttachOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        if (stream is null)
+        {
+            throw new ArgumentNullException(nameof(stream));
+        }
+
+        this.ThrowIfDisposed();
+        options ??= new AttachOptions();
+        ChannelAllowlist allowlist = options.Allowlist ?? ChannelAllowlist.DenyAll;
+        var framed = new FramedStream(stream, this.Options.MaxFrameSize);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(this.Options.HandshakeTimeout);
+        int id = Interlocked.Increment(ref this.lastId);
+        HelloMessage hello;
+        try
+        {
+            hello = await Handshake.AcceptAsync(
+                framed,
+                options.LaunchToken,
+                _ => Handshake.CreateWelcome(id, options.Kind, allowlist, CurrentProcess.Id),
+                timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await framed.DisposeAsync().ConfigureAwait(false);
+            if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                throw new IpcTimeoutException("(handshake)", this.Options.HandshakeTimeout);
+            }
+
+            if (ex is IpcProtocolException protocol)
+            {
+                Log.HandshakeRefused(this.logger, protocol.Message);
+            }
+
+            throw;
+        }
+
+        return this.Attach(new StreamTransport(framed), id, options.Kind, allowlist, hello.ProcessId, options.Name);
+    }
+
     /// <summary>Destroys every endpoint and stops main's dispatch loop. Idempotent.</summary>
     /// <returns>A task that completes when every endpoint is gone and every queued message was dispatched.</returns>
     public async ValueTask DisposeAsync()
@@ -121,9 +174,16 @@ public sealed class MainProcess : IAsyncDisposable, IIpcCapability
         }
 
         var reason = new IpcDisconnectedException("The main process was disposed.", DisconnectReason.MainDisposed);
+        var children = new List<WebContents>();
         foreach (WebContents w in this.endpoints.Values)
         {
             w.Connection.Close(reason);
+            children.Add(w);
+        }
+
+        foreach (WebContents w in children)
+        {
+            await w.ReapProcessAsync().ConfigureAwait(false);
         }
 
         foreach (RendererRuntime runtime in this.localRenderers.Values)
@@ -140,9 +200,11 @@ public sealed class MainProcess : IAsyncDisposable, IIpcCapability
 
     /// <summary>Connects an endpoint whose frames travel over <paramref name="transport"/>.</summary>
     internal WebContents Attach(IFrameTransport transport, EndpointKind kind, ChannelAllowlist allowlist, int processId, string? name)
+        => this.Attach(transport, Interlocked.Increment(ref this.lastId), kind, allowlist, processId, name);
+
+    internal WebContents Attach(IFrameTransport transport, int id, EndpointKind kind, ChannelAllowlist allowlist, int processId, string? name)
     {
         this.ThrowIfDisposed();
-        int id = Interlocked.Increment(ref this.lastId);
         var webContents = new WebContents(this, id, kind, allowlist, processId, name, this.logger);
         webContents.Connection = new IpcConnection(transport, this.Dispatcher, webContents, this.Serializer, this.logger, this.Options.MaxPendingCalls);
         this.endpoints[id] = webContents;

@@ -13,7 +13,7 @@ namespace IpcBridge;
 /// and learn when it goes away.
 /// </summary>
 /// <remarks>Thread-safe.</remarks>
-public sealed class WebContents : IIpcCapability, IFrameHandler
+public sealed partial class WebContents : IIpcCapability, IFrameHandler
 {
     private readonly MainProcess owner;
     private readonly ILogger logger;

@@ -29,4 +29,7 @@ internal enum FrameKind : byte
 
     /// <summary>The partner of the port named by <see cref="Frame.PortId"/> handled <see cref="Frame.CallId"/> more messages (credit for bounded ports).</summary>
     PortAck = 9,
+
+    /// <summary>The sender is closing the link; <see cref="Frame.CallId"/> carries its <see cref="DisconnectReason"/>. Nothing follows it.</summary>
+    Goodbye = 10,
 }

@@ -24,6 +24,7 @@ internal sealed class IpcConnection : IFrameReceiver
     private readonly ConcurrentDictionary<long, CancellationTokenSource> inbound = new();
     private long lastCallId;
     private IpcDisconnectedException? closedReason;
+    private int peerReason = -1;
 
     public IpcConnection(IFrameTransport transport, FrameDispatcher dispatcher, IFrameHandler handler, PayloadSerializer serializer, ILogger logger, int maxPendingCalls)
     {
@@ -142,8 +143,23 @@ internal sealed class IpcConnection : IFrameReceiver
         }
     }
 
-    /// <summary>Closes the link; both ends fail their pending calls.</summary>
-    public void Close(IpcDisconnectedException reason) => this.transport.Close(reason);
+    /// <summary>Closes the link, telling the peer why first; both ends fail their pending calls.</summary>
+    public void Close(IpcDisconnectedException reason)
+    {
+        if (!this.IsClosed)
+        {
+            try
+            {
+                this.transport.Write(new Frame(FrameKind.Goodbye, (long)reason.Reason, string.Empty, ReadOnlyMemory<byte>.Empty));
+            }
+            catch (IpcDisconnectedException)
+            {
+                // Closed meanwhile; the peer learns of it from the transport.
+            }
+        }
+
+        this.transport.Close(reason);
+    }
 
     void IFrameReceiver.OnFrame(Frame frame)
     {
@@ -166,6 +182,10 @@ internal sealed class IpcConnection : IFrameReceiver
                 }
 
                 break;
+            case FrameKind.Goodbye:
+                // Remembered, so that when the stream ends the peer's reason (e.g. main disposed) is reported, not a bare end of stream.
+                Volatile.Write(ref this.peerReason, (int)frame.CallId);
+                break;
             default:
                 this.Violation($"unknown frame kind {(int)frame.Kind}");
                 break;
@@ -174,6 +194,12 @@ internal sealed class IpcConnection : IFrameReceiver
 
     void IFrameReceiver.OnTransportClosed(IpcDisconnectedException reason)
     {
+        int told = Volatile.Read(ref this.peerReason);
+        if (told >= 0 && reason.Reason == DisconnectReason.RemoteClosed && told != (int)DisconnectReason.LocalClosed && Enum.IsDefined(typeof(DisconnectReason), told))
+        {
+            reason = new IpcDisconnectedException(reason.Message, (DisconnectReason)told, reason);
+        }
+
         if (Interlocked.CompareExchange(ref this.closedReason, reason, null) is not null)
         {
             return;

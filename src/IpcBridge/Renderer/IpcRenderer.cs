@@ -37,6 +37,9 @@ public sealed class IpcRenderer : IIpcCapability, IFrameHandler
         this.logger = logger;
     }
 
+    /// <summary>Raised once, on this endpoint's dispatch loop after every message main sent before, when the link to main is gone.</summary>
+    public event EventHandler<DisconnectedEventArgs>? Disconnected;
+
     /// <summary>Gets this endpoint's id (the same as main's <see cref="WebContents.Id"/> for it).</summary>
     public int EndpointId => this.identity.EndpointId;
 
@@ -291,7 +294,18 @@ public sealed class IpcRenderer : IIpcCapability, IFrameHandler
         }
     }
 
-    void IFrameHandler.HandleClosed(IpcConnection connection, IpcDisconnectedException reason) => this.Ports.OnLinkClosed(connection);
+    void IFrameHandler.HandleClosed(IpcConnection connection, IpcDisconnectedException reason)
+    {
+        this.Ports.OnLinkClosed(connection);
+        try
+        {
+            this.Disconnected?.Invoke(this, new DisconnectedEventArgs(reason));
+        }
+        catch (Exception ex)
+        {
+            Log.EventHandlerFailed(this.logger, nameof(this.Disconnected), ex);
+        }
+    }
 
     private static Action<IpcRendererEvent, IpcArgs> Typed<T>(Action<IpcRendererEvent, T> listener)
     {

@@ -18,6 +18,7 @@ internal sealed class RendererRuntime : IAsyncDisposable
     private readonly IpcBridgeOptions options;
     private readonly ILoggerFactory loggerFactory;
     private readonly FrameDispatcher dispatcher;
+    private readonly TaskCompletionSource<DisconnectReason> disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int disposed;
 
     public RendererRuntime(IFrameTransport transport, IpcBridgeOptions options, ILoggerFactory loggerFactory)
@@ -33,12 +34,16 @@ internal sealed class RendererRuntime : IAsyncDisposable
 
     public IpcRenderer IpcRenderer { get; private set; } = null!;
 
+    /// <summary>Gets a task that completes, with the reason, when the link to main is gone.</summary>
+    public Task<DisconnectReason> Disconnected => this.disconnected.Task;
+
     public void Start(RendererIdentity identity, Action<IpcRenderer, ContextBridge>? preload)
     {
         var serializer = new Serialization.PayloadSerializer(this.options.SerializerOptions);
         ILogger logger = this.loggerFactory.CreateLogger("IpcBridge.IpcRenderer");
         var ports = new PortRouter(serializer, this.loggerFactory.CreateLogger("IpcBridge.Ports"));
         this.IpcRenderer = new IpcRenderer(identity, this.options, ports, logger);
+        this.IpcRenderer.Disconnected += (_, e) => this.disconnected.TrySetResult(e.Reason);
         var connection = new IpcConnection(this.transport, this.dispatcher, this.IpcRenderer, serializer, logger, this.options.MaxPendingCalls);
         this.IpcRenderer.Connection = connection;
         connection.Start();
@@ -58,5 +63,7 @@ internal sealed class RendererRuntime : IAsyncDisposable
         {
             await this.dispatcher.Completion.ConfigureAwait(false);
         }
+
+        await this.transport.Completion.ConfigureAwait(false);
     }
 }

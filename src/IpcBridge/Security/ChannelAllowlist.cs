@@ -130,6 +130,27 @@ public sealed class ChannelAllowlist
         return operation == IpcOperation.None;
     }
 
+    /// <summary>Lists the rules as (operations, pattern) pairs, for the handshake that tells an endpoint its list.</summary>
+    internal (IpcOperation Operations, string Pattern)[] ToRules()
+        => this.rules.Select(r => (r.Operations, r.IsPrefix ? r.Text + "*" : r.Text)).ToArray();
+
+    /// <summary>Rebuilds a list from <see cref="ToRules"/>.</summary>
+    internal static ChannelAllowlist FromRules(bool allowsEverything, (IpcOperation Operations, string Pattern)[] rules)
+    {
+        if (allowsEverything)
+        {
+            return AllowAllInstance;
+        }
+
+        ChannelAllowlist list = DenyAll;
+        foreach ((IpcOperation operations, string pattern) in rules)
+        {
+            list = list.Allow(operations, pattern);
+        }
+
+        return list;
+    }
+
     /// <inheritdoc />
     public override string ToString()
         => this.AllowsEverything

@@ -15,6 +15,9 @@ internal interface IFrameTransport
     /// <exception cref="IpcDisconnectedException">The transport is closed.</exception>
     void Write(Frame frame);
 
+    /// <summary>Gets a task that completes when the transport has released everything it holds (streams, loops).</summary>
+    System.Threading.Tasks.Task Completion { get; }
+
     /// <summary>Closes both directions; the peer's receiver learns of it, and so does ours.</summary>
     void Close(IpcDisconnectedException reason);
 }

@@ -29,6 +29,8 @@ internal sealed class InProcessTransport : IFrameTransport
         return (a, b);
     }
 
+    public System.Threading.Tasks.Task Completion => System.Threading.Tasks.Task.CompletedTask;
+
     public void Start(IFrameReceiver receiver)
     {
         lock (this.gate)

@@ -13,10 +13,15 @@ public sealed class Bridge : IAsyncDisposable
 {
     private readonly List<TestRenderer> renderers = new();
 
-    private Bridge(TransportKind transport, MainProcess main)
+    private readonly IpcBridgeOptions? options;
+    private readonly ILoggerFactory? loggerFactory;
+
+    private Bridge(TransportKind transport, MainProcess main, IpcBridgeOptions? options, ILoggerFactory? loggerFactory)
     {
         this.Transport = transport;
         this.Main = main;
+        this.options = options;
+        this.loggerFactory = loggerFactory;
     }
 
     public TransportKind Transport { get; }
@@ -26,7 +31,7 @@ public sealed class Bridge : IAsyncDisposable
     public IpcMain IpcMain => this.Main.IpcMain;
 
     public static Bridge Create(TransportKind transport, IpcBridgeOptions? options = null, ILoggerFactory? loggerFactory = null)
-        => new(transport, new MainProcess(options, loggerFactory));
+        => new(transport, new MainProcess(options, loggerFactory), options, loggerFactory);
 
     /// <summary>Adds a renderer; the preload runs before this returns.</summary>
     public async Task<TestRenderer> AddRendererAsync(ChannelAllowlist? allowlist = null, Action<IpcRenderer, ContextBridge>? preload = null, EndpointKind kind = EndpointKind.Window, string? name = null)
@@ -54,8 +59,29 @@ public sealed class Bridge : IAsyncDisposable
                 break;
             }
 
+            case TransportKind.Stream:
+            {
+                (System.IO.Stream mainEnd, System.IO.Stream rendererEnd) = await SocketPair.CreateAsync();
+                IpcRenderer? ipc = null;
+                Task<WebContents> attaching = this.Main.AttachAsync(mainEnd, new AttachOptions { Kind = kind, Allowlist = allowlist ?? ChannelAllowlist.AllowAll(), Name = name, LaunchToken = "test-token" });
+                RendererProcess process = await RendererProcess.ConnectAsync(rendererEnd, new RendererProcessOptions
+                {
+                    LaunchToken = "test-token",
+                    Options = this.options ?? new IpcBridgeOptions(),
+                    LoggerFactory = this.loggerFactory,
+                    Preload = (i, b) =>
+                    {
+                        ipc = i;
+                        preload?.Invoke(i, b);
+                    },
+                }).WaitAsync(Signal.Timeout);
+                WebContents webContents = await attaching.WaitAsync(Signal.Timeout);
+                renderer = new TestRenderer(webContents, ipc!, process.MainWorld, process.DisposeAsync);
+                break;
+            }
+
             default:
-                throw new NotSupportedException($"Transport {this.Transport} is not wired into the test bridge yet.");
+                throw new NotSupportedException($"Transport {this.Transport} is not wired into the test bridge.");
         }
 
         this.renderers.Add(renderer);

@@ -10,6 +10,7 @@ public static class Transports
         get
         {
             yield return new object[] { TransportKind.InProcess };
+            yield return new object[] { TransportKind.Stream };
         }
     }
 }

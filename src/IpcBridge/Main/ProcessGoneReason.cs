@@ -1,0 +1,17 @@
+namespace IpcBridge;
+
+/// <summary>Why an endpoint's process is gone (Electron's <c>render-process-gone</c> reasons).</summary>
+public enum ProcessGoneReason
+{
+    /// <summary>The process exited with code 0.</summary>
+    CleanExit = 0,
+
+    /// <summary>The process exited with a non-zero code or died of a fault.</summary>
+    Crashed = 1,
+
+    /// <summary>The process was killed (by main through <see cref="WebContents.Kill"/>, or by a signal such as SIGKILL or SIGTERM).</summary>
+    Killed = 2,
+
+    /// <summary>The process could not be started, or exited or timed out before it connected.</summary>
+    LaunchFailed = 3,
+}

@@ -1,0 +1,179 @@
+using System;
+using System.Buffers;
+using System.IO;
+using System.IO.Pipelines;
+using System.Threading;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+using IpcBridge.Protocol;
+
+namespace IpcBridge.Transport;
+
+/// <summary>
+/// Frames over any duplex stream (a Unix domain socket, a named pipe, a child's stdio). Writes are queued and a single
+/// writer loop encodes every frame waiting into the pipe before one flush, so a burst of small messages costs one
+/// system call, not one each. The reader hands each whole frame to the connection; malformed input closes the link
+/// with <see cref="DisconnectReason.ProtocolViolation"/>.
+/// </summary>
+#pragma warning disable CA1001 // 'stop' is disposed when both loops have ended (FinishAsync); the transport's life is the link's.
+internal sealed class StreamTransport : IFrameTransport
+#pragma warning restore CA1001
+{
+    private readonly FramedStream framed;
+    private readonly Channel<Frame> outbound = Channel.CreateUnbounded<Frame>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+    private readonly CancellationTokenSource stop = new();
+    private IFrameReceiver? receiver;
+    private IpcDisconnectedException? closedReason;
+    private int notified;
+
+    public StreamTransport(FramedStream framed)
+    {
+        this.framed = framed;
+    }
+
+    /// <summary>Gets a task that completes when both loops have ended and the stream is disposed.</summary>
+    public Task Completion { get; private set; } = Task.CompletedTask;
+
+    public void Start(IFrameReceiver receiver)
+    {
+        this.receiver = receiver;
+        Task reading = Task.Run(this.ReadLoopAsync);
+        Task writing = Task.Run(this.WriteLoopAsync);
+        this.Completion = this.FinishAsync(reading, writing);
+    }
+
+    public void Write(Frame frame)
+    {
+        IpcDisconnectedException? closed = Volatile.Read(ref this.closedReason);
+        if (closed is not null || !this.outbound.Writer.TryWrite(frame))
+        {
+            closed ??= Volatile.Read(ref this.closedReason);
+            throw new IpcDisconnectedException(closed?.Message ?? "The link is closed.", closed?.Reason ?? DisconnectReason.LocalClosed, closed);
+        }
+    }
+
+    public void Close(IpcDisconnectedException reason)
+    {
+        if (Interlocked.CompareExchange(ref this.closedReason, reason, null) is not null)
+        {
+            return;
+        }
+
+        // Frames already queued are still written (they were accepted); then the writer completes the stream.
+        this.outbound.Writer.TryComplete();
+        if (reason.Reason is DisconnectReason.ProtocolViolation or DisconnectReason.StreamFailed)
+        {
+            this.stop.Cancel();
+        }
+
+        this.framed.Reader.CancelPendingRead();
+        this.Notify(reason);
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        PipeReader reader = this.framed.Reader;
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await reader.ReadAsync(this.stop.Token).ConfigureAwait(false);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                try
+                {
+                    while (FrameCodec.TryRead(ref buffer, this.framed.MaxFrameSize, out Frame? frame))
+                    {
+                        this.receiver!.OnFrame(frame!);
+                    }
+                }
+                catch (IpcProtocolException ex)
+                {
+                    reader.AdvanceTo(buffer.End);
+                    this.Violation(ex);
+                    return;
+                }
+
+                if (result.IsCanceled || Volatile.Read(ref this.closedReason) is not null)
+                {
+                    reader.AdvanceTo(buffer.Start, buffer.End);
+                    return;
+                }
+
+                if (result.IsCompleted)
+                {
+                    bool truncated = !buffer.IsEmpty;
+                    reader.AdvanceTo(buffer.End);
+                    if (truncated)
+                    {
+                        this.Violation(new IpcProtocolException("a truncated frame at the end of the stream"));
+                    }
+                    else
+                    {
+                        this.Close(new IpcDisconnectedException("The other endpoint closed the connection.", DisconnectReason.RemoteClosed));
+                    }
+
+                    return;
+                }
+
+                reader.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Closed locally.
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            this.Close(new IpcDisconnectedException($"The connection failed: {ex.Message}", DisconnectReason.StreamFailed, ex));
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        ChannelReader<Frame> queue = this.outbound.Reader;
+        PipeWriter writer = this.framed.Writer;
+        try
+        {
+            while (await queue.WaitToReadAsync(this.stop.Token).ConfigureAwait(false))
+            {
+                while (queue.TryRead(out Frame? frame))
+                {
+                    FrameCodec.Write(writer, frame);
+                }
+
+                FlushResult flushed = await writer.FlushAsync(this.stop.Token).ConfigureAwait(false);
+                if (flushed.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Closed abortively.
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            this.Close(new IpcDisconnectedException($"The connection failed: {ex.Message}", DisconnectReason.StreamFailed, ex));
+        }
+    }
+
+    private async Task FinishAsync(Task reading, Task writing)
+    {
+        await writing.ConfigureAwait(false);
+        await this.framed.DisposeAsync().ConfigureAwait(false);
+        await reading.ConfigureAwait(false);
+        this.stop.Dispose();
+    }
+
+    private void Violation(IpcProtocolException ex)
+        => this.Close(new IpcDisconnectedException($"The peer broke the protocol: {ex.Message}.", DisconnectReason.ProtocolViolation, ex));
+
+    private void Notify(IpcDisconnectedException reason)
+    {
+        if (Interlocked.Exchange(ref this.notified, 1) == 0)
+        {
+            this.receiver?.OnTransportClosed(reason);
+        }
+    }
+}
