@@ -205,6 +205,11 @@ internal sealed class IpcConnection : IFrameReceiver
             return;
         }
 
+        if (reason.Reason == DisconnectReason.ProtocolViolation && reason.InnerException is IpcProtocolException violation)
+        {
+            Log.ProtocolViolation(this.logger, violation.Message);
+        }
+
         foreach (long id in this.pending.Keys)
         {
             if (this.pending.TryRemove(id, out PendingCall? call))
@@ -260,7 +265,6 @@ internal sealed class IpcConnection : IFrameReceiver
     /// <summary>Disconnects a peer that broke the protocol; other links are unaffected.</summary>
     internal void Violation(string what)
     {
-        Log.ProtocolViolation(this.logger, what);
         this.Close(new IpcDisconnectedException($"The peer broke the protocol: {what}.", DisconnectReason.ProtocolViolation, new IpcProtocolException(what)));
     }
 
