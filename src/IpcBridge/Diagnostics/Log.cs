@@ -37,6 +37,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "{Refusal}")]
     public static partial void HandshakeRefused(ILogger logger, string refusal);
 
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Dropped a frame for port {PortId}: too many held back while its route moved to a direct link.")]
+    public static partial void PortFrameDropped(ILogger logger, long portId);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Debug, Message = "Could not give endpoints {First} and {Second} a direct link for their ports; their port traffic stays routed through main.")]
+    public static partial void PeerLinkFailed(ILogger logger, int first, int second, Exception exception);
+
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "A renderer dropped a {Operation} frame on channel '{Channel}' outside its allowlist.")]
     public static partial void RendererFrameDenied(ILogger logger, IpcOperation operation, string channel);
 }

@@ -46,6 +46,8 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
         this.Dispatcher = new FrameDispatcher(isMain: true, this.logger, this.Options.InboundQueueLimit);
         this.IpcMain = new IpcMain(this.Serializer, this.loggerFactory.CreateLogger("IpcBridge.IpcMain"));
         this.Ports = new PortRouter(this.Serializer, this.loggerFactory.CreateLogger("IpcBridge.Ports"));
+        this.Broker = new PortBroker(this, this.logger);
+        this.Ports.Broker = this.Broker;
     }
 
     /// <summary>Raised when an endpoint's frame was refused because it was outside its allowlist (on main's dispatch loop).</summary>
@@ -66,6 +68,8 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
     internal FrameDispatcher Dispatcher { get; }
 
     internal PortRouter Ports { get; }
+
+    internal PortBroker Broker { get; }
 
     /// <summary>Returns every live endpoint, ordered by id.</summary>
     /// <returns>A snapshot.</returns>
@@ -161,7 +165,9 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
             throw;
         }
 
-        return this.Attach(new StreamTransport(framed), id, options.Kind, allowlist, hello.ProcessId, options.Name);
+        WebContents attached = this.Attach(new StreamTransport(framed), id, options.Kind, allowlist, hello.ProcessId, options.Name);
+        attached.SupportsPeerLinks = hello.Peers;
+        return attached;
     }
 
     /// <summary>Destroys every endpoint and stops main's dispatch loop. Idempotent.</summary>
@@ -210,6 +216,19 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
         this.endpoints[id] = webContents;
         webContents.Connection.Start();
         return webContents;
+    }
+
+    internal WebContents? FindByConnection(IpcConnection connection)
+    {
+        foreach (WebContents w in this.endpoints.Values)
+        {
+            if (w.Connection == connection)
+            {
+                return w;
+            }
+        }
+
+        return null;
     }
 
     internal void OnEndpointGone(WebContents webContents)

@@ -53,6 +53,9 @@ public sealed partial class WebContents : IIpcCapability, IFrameHandler
 
     internal IpcConnection Connection { get; set; } = null!;
 
+    /// <summary>Gets or sets a value indicating whether the endpoint said it can open direct peer links (children over streams).</summary>
+    internal bool SupportsPeerLinks { get; set; }
+
     /// <summary>Sends a one-way message to this endpoint's <see cref="IpcRenderer"/> listeners.</summary>
     /// <param name="channel">The channel.</param>
     /// <param name="args">The arguments; each is serialized before this returns.</param>
@@ -167,6 +170,7 @@ public sealed partial class WebContents : IIpcCapability, IFrameHandler
             case FrameKind.PortMessage:
             case FrameKind.PortClose:
             case FrameKind.PortAck:
+            case FrameKind.PortFence:
                 this.owner.Ports.HandlePortFrame(connection, frame);
                 return;
 
@@ -180,6 +184,7 @@ public sealed partial class WebContents : IIpcCapability, IFrameHandler
     {
         this.owner.Ports.OnLinkClosed(connection);
         this.owner.OnEndpointGone(this);
+        this.owner.Broker.Forget(this.Id);
         if (System.Threading.Interlocked.Exchange(ref this.destroyedRaised, 1) == 0)
         {
             try

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using IpcBridge.Protocol;
 using IpcBridge.Serialization;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,7 @@ namespace IpcBridge.Ports;
 /// A port frame is accepted from a link only if the partner of its target port lies behind that link, so an endpoint
 /// can reach only the ports it was given.
 /// </summary>
-internal sealed class PortRouter
+internal sealed partial class PortRouter
 {
     /// <summary>Longs per transferred port in <see cref="Frame.Ports"/>: id, partner id, encoded limit.</summary>
     public const int Stride = 3;
@@ -93,6 +94,10 @@ internal sealed class PortRouter
         }
 
         link.Write(new Frame(kind, 0, channel, payload, ids, targetPort));
+        if (ids is not null)
+        {
+            this.NoticeSplits(link, ids);
+        }
 
         // What waited in a moved port's queue follows it, after the frame that carried it.
         if (queued is not null)
@@ -198,6 +203,17 @@ internal sealed class PortRouter
     /// <summary>Handles a PortMessage or PortClose frame from <paramref name="link"/>: deliver here, or forward.</summary>
     public void HandlePortFrame(IpcConnection link, Frame frame)
     {
+        if (this.TryHandleDuringMove(link, frame))
+        {
+            return;
+        }
+
+        this.Route(link, frame);
+    }
+
+    /// <summary>Delivers or forwards a port frame whose sender passed the holder check.</summary>
+    private void Route(IpcConnection link, Frame frame)
+    {
         long target = frame.PortId;
         MessagePortMain? here;
         Remote? there;
@@ -210,7 +226,7 @@ internal sealed class PortRouter
 
             // The endpoint that handed a port over may still pass on what was queued for it.
             bool fromGiver = here is not null && here.ArrivedVia == link;
-            if ((here is null && there is null) || !(fromHolder || fromGiver))
+            if ((here is null && there is null) || !(fromHolder || fromGiver || this.IsRelayLocked(target, link)))
             {
                 // Not a port this link holds the other end of: stale after a close, or forged. Ports it carried are refused.
                 RejectPorts(link, frame.Ports);
@@ -248,6 +264,10 @@ internal sealed class PortRouter
             {
                 here.OnAck((int)Math.Min(frame.CallId, int.MaxValue));
             }
+            else if (frame.Kind == FrameKind.PortFence)
+            {
+                // A fence for a port that is not moving here: its route did not change on this side. Nothing to release.
+            }
             else
             {
                 here.Enqueue(frame.Payload, this.Receive(link, frame.Ports));
@@ -259,6 +279,14 @@ internal sealed class PortRouter
         try
         {
             there!.Link.Write(frame);
+            if (frame.Kind == FrameKind.PortMessage)
+            {
+                Interlocked.Increment(ref this.forwarded);
+            }
+            if (frame.Ports is not null)
+            {
+                this.NoticeSplits(there.Link, frame.Ports);
+            }
         }
         catch (IpcDisconnectedException)
         {

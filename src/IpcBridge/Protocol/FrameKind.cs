@@ -32,4 +32,16 @@ internal enum FrameKind : byte
 
     /// <summary>The sender is closing the link; <see cref="Frame.CallId"/> carries its <see cref="DisconnectReason"/>. Nothing follows it.</summary>
     Goodbye = 10,
+
+    /// <summary>Main asks an endpoint to listen for a direct peer link (a call; the result is the address).</summary>
+    PeerListen = 11,
+
+    /// <summary>Main asks an endpoint to connect a direct peer link to another endpoint's address (a call).</summary>
+    PeerConnect = 12,
+
+    /// <summary>Main asks an endpoint to send a port's traffic over a peer link from now on (a call; the result says whether the port was still there).</summary>
+    PortMove = 13,
+
+    /// <summary>Marks the last frame for the port named by <see cref="Frame.PortId"/> on its old route; what came over the new route may follow.</summary>
+    PortFence = 14,
 }

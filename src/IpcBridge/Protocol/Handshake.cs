@@ -65,9 +65,9 @@ internal static class Handshake
 
     /// <summary>The endpoint's side: says hello and waits for the answer.</summary>
     /// <exception cref="IpcProtocolException">Main refused, or answered something else.</exception>
-    public static async Task<WelcomeMessage> ConnectAsync(FramedStream stream, string? token, int processId, CancellationToken cancellationToken)
+    public static async Task<WelcomeMessage> ConnectAsync(FramedStream stream, string? token, int processId, CancellationToken cancellationToken, bool peers = false)
     {
-        var hello = new HelloMessage { Protocol = ProtocolVersion, Token = token, ProcessId = processId };
+        var hello = new HelloMessage { Protocol = ProtocolVersion, Token = token, ProcessId = processId, Peers = peers };
         byte[] body = JsonSerializer.SerializeToUtf8Bytes(hello, HandshakeJsonContext.Default.HelloMessage);
         await stream.WriteFrameAsync(new Frame(Hello, 0, string.Empty, body), cancellationToken).ConfigureAwait(false);
         Frame? answer = await stream.ReadFrameAsync(cancellationToken).ConfigureAwait(false);
@@ -149,6 +149,29 @@ internal sealed class HelloMessage
     public string? Token { get; set; }
 
     public int ProcessId { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the endpoint can open direct peer links for ports.</summary>
+    public bool Peers { get; set; }
+}
+
+/// <summary>A request between main and an endpoint about a peer link or a port move.</summary>
+internal sealed class PeerRequest
+{
+    public int Peer { get; set; }
+
+    public string? Token { get; set; }
+
+    public string? Address { get; set; }
+
+    public long Port { get; set; }
+}
+
+/// <summary>The answer to a <see cref="PeerRequest"/>.</summary>
+internal sealed class PeerReply
+{
+    public string? Address { get; set; }
+
+    public bool Moved { get; set; }
 }
 
 /// <summary>Main's answer: who the endpoint is and what it may do.</summary>

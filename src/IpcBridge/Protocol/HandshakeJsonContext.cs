@@ -6,6 +6,8 @@ namespace IpcBridge.Protocol;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(HelloMessage))]
 [JsonSerializable(typeof(WelcomeMessage))]
+[JsonSerializable(typeof(PeerRequest))]
+[JsonSerializable(typeof(PeerReply))]
 internal sealed partial class HandshakeJsonContext : JsonSerializerContext
 {
 }

@@ -38,6 +38,12 @@ internal sealed class IpcConnection : IFrameReceiver
 
     public PayloadSerializer Serializer { get; }
 
+    /// <summary>Gets or sets a value indicating whether this is a direct link between two renderers, carrying port frames only.</summary>
+    public bool IsPeerLink { get; set; }
+
+    /// <summary>Gets or sets the endpoint id of the other side, for peer links.</summary>
+    public int PeerEndpointId { get; set; }
+
     public FrameDispatcher Dispatcher => this.dispatcher;
 
     public bool IsClosed => Volatile.Read(ref this.closedReason) is not null;
@@ -176,6 +182,10 @@ internal sealed class IpcConnection : IFrameReceiver
             case FrameKind.PortMessage:
             case FrameKind.PortClose:
             case FrameKind.PortAck:
+            case FrameKind.PortFence:
+            case FrameKind.PeerListen:
+            case FrameKind.PeerConnect:
+            case FrameKind.PortMove:
                 if (!this.dispatcher.Enqueue(this, frame))
                 {
                     Log.FrameAfterShutdown(this.logger, frame.Kind, frame.Channel);

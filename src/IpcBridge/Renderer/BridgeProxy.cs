@@ -1,7 +1,9 @@
 using System;
+using System.Collections.Concurrent;
 using System.Linq;
 using System.Linq.Expressions;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -20,6 +22,7 @@ internal class BridgeProxy : DispatchProxy
     private static readonly MethodInfo CopyTaskMethod = typeof(BridgeProxy).GetMethod(nameof(CopyTaskAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly MethodInfo CopyValueTaskMethod = typeof(BridgeProxy).GetMethod(nameof(CopyValueTaskAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly MethodInfo RelayMethod = typeof(DelegateRelay).GetMethod(nameof(DelegateRelay.Invoke))!;
+    private static readonly ConditionalWeakTable<Delegate, ConcurrentDictionary<(Type, PayloadSerializer), Delegate>> Wrappers = new();
 
     private object target = null!;
     private PayloadSerializer serializer = null!;
@@ -92,12 +95,22 @@ internal class BridgeProxy : DispatchProxy
 
         if (typeof(Delegate).IsAssignableFrom(declared))
         {
-            return Wrap((Delegate)value, declared, serializer);
+            // The same callback must cross as the same object every time, or page code could never unsubscribe
+            // (event -=, RemoveListener) with the delegate it subscribed with.
+            var original = (Delegate)value;
+            return Wrappers.GetValue(original, _ => new ConcurrentDictionary<(Type, PayloadSerializer), Delegate>())
+                .GetOrAdd((declared, serializer), key => Wrap(original, key.Item1, key.Item2));
         }
 
-        if (declared == typeof(Task) || declared == typeof(ValueTask))
+        if (declared == typeof(Task))
         {
-            return value;
+            // A fresh task: preload's own could be a Task<T> or carry AsyncState, handing page code preload's objects.
+            return AwaitAsync((Task)value);
+        }
+
+        if (declared == typeof(ValueTask))
+        {
+            return new ValueTask(AwaitAsync(((ValueTask)value).AsTask()));
         }
 
         if (declared.IsGenericType && declared.GetGenericTypeDefinition() == typeof(Task<>))
@@ -114,6 +127,8 @@ internal class BridgeProxy : DispatchProxy
         byte[] json = serializer.SerializeObject(value);
         return serializer.Deserialize(json, type, "a value crossing the context bridge");
     }
+
+    private static async Task AwaitAsync(Task task) => await task.ConfigureAwait(false);
 
     private static async Task<T> CopyTaskAsync<T>(Task<T> task, PayloadSerializer serializer)
         => (T)Copy(await task.ConfigureAwait(false), typeof(T), serializer)!;

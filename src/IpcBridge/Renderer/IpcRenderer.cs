@@ -56,6 +56,9 @@ public sealed class IpcRenderer : IIpcCapability, IFrameHandler
 
     internal PortRouter Ports { get; }
 
+    /// <summary>Gets or sets this endpoint's direct links to other renderers (brokered by main for port pairs).</summary>
+    internal PeerLinks? Peers { get; set; }
+
     /// <summary>Sends a one-way message to main's <see cref="IpcMain"/> listeners.</summary>
     /// <param name="channel">The channel.</param>
     /// <param name="args">The arguments; each is serialized before this returns.</param>
@@ -280,7 +283,20 @@ public sealed class IpcRenderer : IIpcCapability, IFrameHandler
             case FrameKind.PortMessage:
             case FrameKind.PortClose:
             case FrameKind.PortAck:
+            case FrameKind.PortFence:
                 this.Ports.HandlePortFrame(connection, frame);
+                return;
+
+            case FrameKind.PeerListen:
+            case FrameKind.PeerConnect:
+            case FrameKind.PortMove:
+                if (this.Peers is null)
+                {
+                    connection.SendError(frame.CallId, new ErrorPayload { Code = ErrorCode.NoHandler, Message = "This endpoint opens no peer links." });
+                    return;
+                }
+
+                this.Peers.HandleRequest(connection, frame);
                 return;
 
             case FrameKind.Invoke:
@@ -296,6 +312,7 @@ public sealed class IpcRenderer : IIpcCapability, IFrameHandler
 
     void IFrameHandler.HandleClosed(IpcConnection connection, IpcDisconnectedException reason)
     {
+        this.Peers?.CloseAll();
         this.Ports.OnLinkClosed(connection);
         try
         {

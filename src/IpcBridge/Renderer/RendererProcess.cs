@@ -3,6 +3,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using IpcBridge.Diagnostics;
+using IpcBridge.Ports;
 using IpcBridge.Protocol;
 using IpcBridge.Renderer;
 using IpcBridge.Transport;
@@ -108,7 +109,7 @@ public sealed class RendererProcess : IAsyncDisposable
         WelcomeMessage welcome;
         try
         {
-            welcome = await Handshake.ConnectAsync(framed, token, CurrentProcess.Id, timeout.Token).ConfigureAwait(false);
+            welcome = await Handshake.ConnectAsync(framed, token, CurrentProcess.Id, timeout.Token, peers: PeerLinks.Supported).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -129,7 +130,7 @@ public sealed class RendererProcess : IAsyncDisposable
 
         try
         {
-            runtime.Start(Handshake.ToIdentity(welcome, CurrentProcess.Id), options.Preload);
+            runtime.Start(Handshake.ToIdentity(welcome, CurrentProcess.Id), options.Preload, peerLinks: PeerLinks.Supported);
         }
         catch
         {

@@ -37,7 +37,7 @@ internal sealed class RendererRuntime : IAsyncDisposable
     /// <summary>Gets a task that completes, with the reason, when the link to main is gone.</summary>
     public Task<DisconnectReason> Disconnected => this.disconnected.Task;
 
-    public void Start(RendererIdentity identity, Action<IpcRenderer, ContextBridge>? preload)
+    public void Start(RendererIdentity identity, Action<IpcRenderer, ContextBridge>? preload, bool peerLinks = false)
     {
         var serializer = new Serialization.PayloadSerializer(this.options.SerializerOptions);
         ILogger logger = this.loggerFactory.CreateLogger("IpcBridge.IpcRenderer");
@@ -46,6 +46,11 @@ internal sealed class RendererRuntime : IAsyncDisposable
         this.IpcRenderer.Disconnected += (_, e) => this.disconnected.TrySetResult(e.Reason);
         var connection = new IpcConnection(this.transport, this.dispatcher, this.IpcRenderer, serializer, logger, this.options.MaxPendingCalls);
         this.IpcRenderer.Connection = connection;
+        if (peerLinks)
+        {
+            this.IpcRenderer.Peers = new PeerLinks(this.dispatcher, ports, serializer, this.options, logger);
+        }
+
         connection.Start();
         preload?.Invoke(this.IpcRenderer, new ContextBridge(this.MainWorld, serializer));
     }

@@ -1,0 +1,143 @@
+using System;
+using System.Collections.Generic;
+using System.Threading.Tasks;
+using IpcBridge.Tests.Infrastructure;
+
+namespace IpcBridge.Tests.Ports;
+
+/// <summary>
+/// A port pair whose ends live in two endpoints connected over streams gets a direct link brokered by main; the switch
+/// from the route through main to the direct link loses and reorders nothing.
+/// </summary>
+public class DirectPortLinkTests
+{
+    private static readonly ChannelAllowlist PortsOnly = ChannelAllowlist.DenyAll.AllowReceive("port").AllowPorts("port");
+
+    [Fact]
+    public async Task PortPairAcrossTwoStreamEndpoints_MovesToDirectLink_WithoutLossOrReorderingWhileBusy()
+    {
+        const int count = 20_000;
+        await using Bridge bridge = Bridge.Create(TransportKind.Stream);
+        var rendererPort = Signal.Create<MessagePortMain>();
+        var echoedAll = Signal.Create<int>();
+        var workSaw = new List<int>();
+        var rendererSaw = new List<int>();
+        TestRenderer renderer = await bridge.AddRendererAsync(PortsOnly, (ipc, _) => ipc.On("port", (e, _) =>
+        {
+            MessagePortMain port = e.Ports[0];
+            port.Message += (_, m) =>
+            {
+                int n = m.GetData<int>();
+                rendererSaw.Add(n);
+                if (rendererSaw.Count == count)
+                {
+                    echoedAll.TrySetResult(rendererSaw.Count);
+                }
+            };
+            port.Start();
+            rendererPort.TrySetResult(port);
+        }));
+        TestRenderer work = await bridge.AddRendererAsync(PortsOnly, (ipc, _) => ipc.On("port", (e, _) =>
+        {
+            MessagePortMain port = e.Ports[0];
+            port.Message += (_, m) =>
+            {
+                int n = m.GetData<int>();
+                workSaw.Add(n);
+                port.PostMessage(n);
+            };
+            port.Start();
+        }), EndpointKind.Work);
+        var channel = new MessageChannelMain();
+        renderer.WebContents.PostMessage("port", null, new[] { channel.Port1 });
+        MessagePortMain mine = await rendererPort.Task.WithTimeout();
+
+        // The renderer streams while the other end is handed out and the pair moves to a direct link under it.
+        Task streaming = Task.Run(() =>
+        {
+            for (int i = 0; i < count; i++)
+            {
+                mine.PostMessage(i);
+            }
+        });
+        work.WebContents.PostMessage("port", null, new[] { channel.Port2 });
+        await streaming.WithTimeout();
+        await echoedAll.Task.WaitAsync(TimeSpan.FromMinutes(1));
+
+        workSaw.Should().Equal(Ordered(count));
+        rendererSaw.Should().Equal(Ordered(count));
+    }
+
+    [Fact]
+    public async Task AfterTheMove_MainForwardsNothing()
+    {
+        await using Bridge bridge = Bridge.Create(TransportKind.Stream);
+        var ports = new[] { Signal.Create<MessagePortMain>(), Signal.Create<MessagePortMain>() };
+        var echoes = new Signal.Countdown(1);
+        TestRenderer renderer = await bridge.AddRendererAsync(PortsOnly, (ipc, _) => ipc.On("port", (e, _) => ports[0].TrySetResult(e.Ports[0])));
+        TestRenderer work = await bridge.AddRendererAsync(PortsOnly, (ipc, _) => ipc.On("port", (e, _) =>
+        {
+            MessagePortMain port = e.Ports[0];
+            port.Message += (_, m) => port.PostMessage(m.GetData<int>());
+            port.Start();
+            ports[1].TrySetResult(port);
+        }), EndpointKind.Work);
+        var channel = new MessageChannelMain();
+        renderer.WebContents.PostMessage("port", null, new[] { channel.Port1 });
+        work.WebContents.PostMessage("port", null, new[] { channel.Port2 });
+        MessagePortMain mine = await ports[0].Task.WithTimeout();
+        await ports[1].Task.WithTimeout();
+        await bridge.Main.Broker.WhenIdleAsync().WithTimeout("the broker");
+        var received = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        var done = Signal.Create<bool>();
+        mine.Message += (_, m) =>
+        {
+            received.Enqueue(m.GetData<int>());
+            if (received.Count == 500)
+            {
+                done.TrySetResult(true);
+            }
+        };
+        mine.Start();
+        long before = bridge.Main.Ports.ForwardedFrames;
+
+        for (int i = 0; i < 500; i++)
+        {
+            mine.PostMessage(i);
+        }
+
+        await done.Task.WithTimeout();
+        received.Should().Equal(Ordered(500));
+        bridge.Main.Ports.ForwardedFrames.Should().Be(before, "the pair talks over its direct link, not through main");
+    }
+
+    [Fact]
+    public async Task InProcessEndpoints_KeepRoutingThroughMain()
+    {
+        await using Bridge bridge = Bridge.Create(TransportKind.InProcess);
+        var got = Signal.Create<int>();
+        var mineReady = Signal.Create<MessagePortMain>();
+        TestRenderer renderer = await bridge.AddRendererAsync(PortsOnly, (ipc, _) => ipc.On("port", (e, _) => mineReady.TrySetResult(e.Ports[0])));
+        TestRenderer work = await bridge.AddRendererAsync(PortsOnly, (ipc, _) => ipc.On("port", (e, _) =>
+        {
+            e.Ports[0].Message += (_, m) => got.TrySetResult(m.GetData<int>());
+            e.Ports[0].Start();
+        }));
+        var channel = new MessageChannelMain();
+        renderer.WebContents.PostMessage("port", null, new[] { channel.Port1 });
+        work.WebContents.PostMessage("port", null, new[] { channel.Port2 });
+
+        (await mineReady.Task.WithTimeout()).PostMessage(7);
+
+        (await got.Task.WithTimeout()).Should().Be(7);
+        bridge.Main.Ports.ForwardedFrames.Should().BeGreaterThan(0);
+    }
+
+    private static IEnumerable<int> Ordered(int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            yield return i;
+        }
+    }
+}
