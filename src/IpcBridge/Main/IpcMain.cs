@@ -243,7 +243,12 @@ public sealed class IpcMain : IIpcCapability
         }
 
         var e = new IpcMainEvent(sender, frame.Channel, Array.Empty<MessagePortMain>(), connection, frame.CallId);
-        this.listeners.Emit(frame.Channel, e, args, this.logger);
+        this.listeners.Emit(frame.Channel, e, args, this.logger, out Exception? failure);
+        if (failure is not null)
+        {
+            // A listener threw before answering: the blocked sender learns it now, not after its timeout.
+            e.TryFail(failure);
+        }
     }
 
     internal void DispatchInvoke(WebContents sender, IpcConnection connection, Frame frame, IpcArgs args)
@@ -315,7 +320,7 @@ public sealed class IpcMain : IIpcCapability
             throw new ArgumentNullException(nameof(listener));
         }
 
-        return (e, a) => listener(e, a.Get<T>(0));
+        return (e, a) => listener(e, a.GetForListener<T>(0));
     }
 
     private static Action<IpcMainEvent, IpcArgs> Typed<T1, T2>(Action<IpcMainEvent, T1, T2> listener)
@@ -325,7 +330,7 @@ public sealed class IpcMain : IIpcCapability
             throw new ArgumentNullException(nameof(listener));
         }
 
-        return (e, a) => listener(e, a.Get<T1>(0), a.Get<T2>(1));
+        return (e, a) => listener(e, a.GetForListener<T1>(0), a.GetForListener<T2>(1));
     }
 
     private IpcMain AddListener(string channel, Delegate original, Action<IpcMainEvent, IpcArgs> invoke, bool once)

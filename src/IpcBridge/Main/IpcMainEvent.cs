@@ -82,6 +82,23 @@ public sealed class IpcMainEvent : IIpcCapability
         }
     }
 
+    /// <summary>Answers a sync send with the error a listener threw, unless a return value was already sent.</summary>
+    internal void TryFail(Exception failure)
+    {
+        if (this.syncConnection is null || Interlocked.Exchange(ref this.returned, 1) != 0)
+        {
+            return;
+        }
+
+        this.syncConnection.SendError(this.syncCallId, new ErrorPayload
+        {
+            Code = ErrorCode.HandlerFailed,
+            Type = failure.GetType().FullName,
+            Message = failure.Message,
+            Stack = failure.StackTrace,
+        });
+    }
+
     /// <summary>Sends a message back to the endpoint that sent this event (Electron's <c>event.reply</c>).</summary>
     /// <param name="channel">The channel.</param>
     /// <param name="args">The arguments; each is serialized.</param>

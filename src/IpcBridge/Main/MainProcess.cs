@@ -180,6 +180,9 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
         }
 
         var reason = new IpcDisconnectedException("The main process was disposed.", DisconnectReason.MainDisposed);
+
+        // Taken before the links close: closing removes endpoints from these tables on main's dispatch loop.
+        RendererRuntime[] runtimes = this.localRenderers.Values.ToArray();
         var children = new List<WebContents>();
         foreach (WebContents w in this.endpoints.Values)
         {
@@ -192,7 +195,7 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
             await w.ReapProcessAsync().ConfigureAwait(false);
         }
 
-        foreach (RendererRuntime runtime in this.localRenderers.Values)
+        foreach (RendererRuntime runtime in runtimes)
         {
             await runtime.DisposeAsync().ConfigureAwait(false);
         }

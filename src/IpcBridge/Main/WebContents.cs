@@ -141,6 +141,12 @@ public sealed partial class WebContents : IIpcCapability, IFrameHandler
                 }
 
                 IReadOnlyList<MessagePortMain> ports = this.owner.Ports.Receive(connection, frame.Ports);
+                if (frame.Ports is not null && ports.Count == 0)
+                {
+                    // The transfer was refused and the link is closing.
+                    return;
+                }
+
                 this.owner.IpcMain.DispatchSend(this, frame.Channel, new IpcArgs(frame.Payload, connection.Serializer, frame.Channel), ports);
                 return;
             }

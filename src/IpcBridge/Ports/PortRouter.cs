@@ -172,32 +172,65 @@ internal sealed partial class PortRouter
         }
 
         var ports = new MessagePortMain[ids.Length / Stride];
+        long refused = 0;
         lock (this.gate)
         {
-            for (int i = 0; i < ports.Length; i++)
+            if (!this.MayCarryAllLocked(link, ids, out refused))
             {
-                long id = ids[Stride * i];
-                long partnerId = ids[(Stride * i) + 1];
-                MessagePortMain port = MessagePortMain.Create(id, partnerId, this, QueueLimit.Decode(ids[(Stride * i) + 2]));
-                port.ArrivedVia = link;
-                this.remote.Remove(id);
-                this.local[id] = port;
-                if (this.local.TryGetValue(partnerId, out MessagePortMain? partner))
+                ports = Array.Empty<MessagePortMain>();
+            }
+            else
+            {
+                for (int i = 0; i < ports.Length; i++)
                 {
-                    port.SetPartner(partner);
-                    partner.SetPartner(port);
-                }
-                else if (!this.remote.ContainsKey(partnerId))
-                {
-                    // Unless told otherwise, the partner is back the way this port came.
-                    this.remote[partnerId] = new Remote(link, id);
-                }
+                    long id = ids[Stride * i];
+                    long partnerId = ids[(Stride * i) + 1];
+                    MessagePortMain port = MessagePortMain.Create(id, partnerId, this, QueueLimit.Decode(ids[(Stride * i) + 2]));
+                    port.ArrivedVia = link;
+                    this.remote.Remove(id);
+                    this.local[id] = port;
+                    if (this.local.TryGetValue(partnerId, out MessagePortMain? partner))
+                    {
+                        port.SetPartner(partner);
+                        partner.SetPartner(port);
+                    }
+                    else if (!this.remote.ContainsKey(partnerId))
+                    {
+                        // Unless told otherwise, the partner is back the way this port came.
+                        this.remote[partnerId] = new Remote(link, id, guess: true);
+                    }
 
-                ports[i] = port;
+                    ports[i] = port;
+                }
             }
         }
 
+        if (ports.Length == 0)
+        {
+            link.Violation($"a transfer of port {refused:x16}, which that side does not hold");
+        }
+
         return ports;
+    }
+
+    /// <summary>
+    /// A link may hand over only ports that live behind it, or that are new here; a port that lives here or that this
+    /// endpoint itself sent elsewhere is not its to give (a compromised endpoint re-announcing a port it gave away).
+    /// </summary>
+    private bool MayCarryAllLocked(IpcConnection link, long[] ids, out long refused)
+    {
+        for (int i = 0; i + 1 < ids.Length; i += Stride)
+        {
+            long id = ids[i];
+            if (this.local.ContainsKey(id) || (this.remote.TryGetValue(id, out Remote? route) && route.Link != link && !route.Guess))
+            {
+                refused = id;
+                return false;
+            }
+        }
+
+        refused = 0;
+        return true;
     }
 
     /// <summary>Handles a PortMessage or PortClose frame from <paramref name="link"/>: deliver here, or forward.</summary>
@@ -217,6 +250,7 @@ internal sealed partial class PortRouter
         long target = frame.PortId;
         MessagePortMain? here;
         Remote? there;
+        string? violation = null;
         lock (this.gate)
         {
             this.local.TryGetValue(target, out here);
@@ -239,6 +273,10 @@ internal sealed partial class PortRouter
                 this.remote.Remove(target);
                 this.remote.Remove(partnerId);
             }
+            else if (here is null && frame.Ports is not null && !this.MayCarryAllLocked(link, frame.Ports, out long refused))
+            {
+                violation = $"a transfer of port {refused:x16}, which that side does not hold";
+            }
             else if (here is null && frame.Ports is not null)
             {
                 // Passing through: the carried ports will live where the frame goes, their partners stay where it came from.
@@ -248,10 +286,16 @@ internal sealed partial class PortRouter
                     this.remote[frame.Ports[i]] = new Remote(there!.Link, frame.Ports[i + 1]);
                     if (!this.local.ContainsKey(frame.Ports[i + 1]) && !this.remote.ContainsKey(frame.Ports[i + 1]))
                     {
-                        this.remote[frame.Ports[i + 1]] = new Remote(link, frame.Ports[i]);
+                        this.remote[frame.Ports[i + 1]] = new Remote(link, frame.Ports[i], guess: true);
                     }
                 }
             }
+        }
+
+        if (violation is not null)
+        {
+            link.Violation(violation);
+            return;
         }
 
         if (here is not null)
@@ -455,11 +499,15 @@ internal sealed partial class PortRouter
 
     private sealed class Remote
     {
-        public Remote(IpcConnection link, long partnerId)
+        public Remote(IpcConnection link, long partnerId, bool guess = false)
         {
             this.Link = link;
             this.PartnerId = partnerId;
+            this.Guess = guess;
         }
+
+        /// <summary>Gets a value indicating whether the route is only assumed (a partner's, back the way its port came) rather than known.</summary>
+        public bool Guess { get; }
 
         public IpcConnection Link { get; }
 

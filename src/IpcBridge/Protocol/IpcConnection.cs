@@ -103,6 +103,12 @@ internal sealed class IpcConnection : IFrameReceiver
         if (cancellationToken.CanBeCanceled)
         {
             call.Registration = cancellationToken.Register(() => this.CancelCall(id, cancellationToken));
+
+            // Answered before the registration existed: nothing will dispose it otherwise.
+            if (call.Completion.Task.IsCompleted)
+            {
+                call.Registration.Dispose();
+            }
         }
 
         return call.Completion.Task;
@@ -343,7 +349,7 @@ internal sealed class IpcConnection : IFrameReceiver
     internal static Exception ToException(string channel, ErrorPayload error) => error.Code switch
     {
         ErrorCode.AccessDenied => new IpcAccessDeniedException(channel, error.Operation),
-        ErrorCode.Serialization => new IpcSerializationException($"The receiver on channel '{channel}' could not read the message: {error.Message}"),
+        ErrorCode.Serialization => new IpcSerializationException($"Serialization failed at the other end of channel '{channel}': {error.Message}"),
         ErrorCode.LimitExceeded => new IpcException($"The receiver on channel '{channel}' refused the call: {error.Message}"),
         ErrorCode.NoHandler => new IpcInvocationException(channel, error.Message),
         _ => new IpcInvocationException(channel, $"Error invoking remote method '{channel}': {error.Type}: {error.Message}", error.Type, error.Message, error.Stack),

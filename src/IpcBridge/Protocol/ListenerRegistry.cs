@@ -99,8 +99,12 @@ internal sealed class ListenerRegistry<TEvent>
 
     /// <summary>Runs every listener of <paramref name="channel"/> in order; one that throws is logged and the rest still run.</summary>
     /// <returns>The number of listeners that ran.</returns>
-    public int Emit(string channel, TEvent e, IpcArgs args, ILogger logger)
+    public int Emit(string channel, TEvent e, IpcArgs args, ILogger logger) => this.Emit(channel, e, args, logger, out _);
+
+    /// <summary>Like <see cref="Emit(string, TEvent, IpcArgs, ILogger)"/>, also giving the first exception a listener threw.</summary>
+    public int Emit(string channel, TEvent e, IpcArgs args, ILogger logger, out Exception? firstFailure)
     {
+        firstFailure = null;
         Registration[]? snapshot;
         lock (this.gate)
         {
@@ -130,12 +134,14 @@ internal sealed class ListenerRegistry<TEvent>
             {
                 registration.Invoke(e, args);
             }
-            catch (IpcSerializationException ex)
+            catch (ListenerArgumentException ex)
             {
-                Log.ListenerArgumentsUnreadable(logger, channel, ex);
+                firstFailure ??= ex.InnerException;
+                Log.ListenerArgumentsUnreadable(logger, channel, ex.InnerException!);
             }
             catch (Exception ex)
             {
+                firstFailure ??= ex;
                 Log.ListenerFailed(logger, channel, ex);
             }
         }

@@ -72,8 +72,7 @@ internal class BridgeProxy : DispatchProxy
         }
         catch (TargetInvocationException ex) when (ex.InnerException is not null)
         {
-            ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
-            throw;
+            throw CopyException(ex.InnerException, targetMethod.Name);
         }
 
         return Copy(result, targetMethod.ReturnType, this.serializer);
@@ -128,17 +127,55 @@ internal class BridgeProxy : DispatchProxy
         return serializer.Deserialize(json, type, "a value crossing the context bridge");
     }
 
-    private static async Task AwaitAsync(Task task) => await task.ConfigureAwait(false);
+    private static async Task AwaitAsync(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            throw CopyException(ex, "an asynchronous call");
+        }
+    }
 
     private static async Task<T> CopyTaskAsync<T>(Task<T> task, PayloadSerializer serializer)
-        => (T)Copy(await task.ConfigureAwait(false), typeof(T), serializer)!;
+    {
+        T result;
+        try
+        {
+            result = await task.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            throw CopyException(ex, "an asynchronous call");
+        }
+
+        return (T)Copy(result, typeof(T), serializer)!;
+    }
+
+    /// <summary>
+    /// An exception crosses the bridge as a copy of its type name, message and stack, never as the object: preload's
+    /// exception may hold references (Data, inner exceptions, custom properties) to preload's world.
+    /// </summary>
+    private static Exception CopyException(Exception ex, string what)
+    {
+        if (ex is OperationCanceledException)
+        {
+            return new OperationCanceledException(ex.Message);
+        }
+
+        string type = ex.GetType().FullName ?? ex.GetType().Name;
+        return new IpcInvocationException(what, $"{type}: {ex.Message}", type, ex.Message, ex.StackTrace);
+    }
 
     private static ValueTask<T> CopyValueTaskAsync<T>(ValueTask<T> task, PayloadSerializer serializer)
         => new(CopyTaskAsync(task.AsTask(), serializer));
 
     private static Delegate Wrap(Delegate original, Type delegateType, PayloadSerializer serializer)
     {
-        MethodInfo invoke = delegateType.GetMethod("Invoke")!;
+        MethodInfo invoke = delegateType.GetMethod("Invoke")
+            ?? throw new IpcSerializationException($"A callback declared as '{delegateType}' cannot cross the context bridge: declare a concrete delegate type such as Action<T>.");
         ParameterExpression[] parameters = invoke.GetParameters().Select(p => Expression.Parameter(p.ParameterType, p.Name)).ToArray();
         var relay = new DelegateRelay(original, invoke, serializer);
         Expression call = Expression.Call(
@@ -179,8 +216,7 @@ internal class BridgeProxy : DispatchProxy
             }
             catch (TargetInvocationException ex) when (ex.InnerException is not null)
             {
-                ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
-                throw;
+                throw CopyException(ex.InnerException, "a callback");
             }
 
             return Copy(result, this.signature.ReturnType, this.serializer);

@@ -275,6 +275,12 @@ public sealed class IpcRenderer : IIpcCapability, IFrameHandler
                 }
 
                 IReadOnlyList<MessagePortMain> ports = this.Ports.Receive(connection, frame.Ports);
+                if (frame.Ports is not null && ports.Count == 0)
+                {
+                    // The transfer was refused and the link is closing.
+                    return;
+                }
+
                 var e = new IpcRendererEvent(this, frame.Channel, ports);
                 this.listeners.Emit(frame.Channel, e, new IpcArgs(frame.Payload, connection.Serializer, frame.Channel), this.logger);
                 return;
@@ -331,7 +337,7 @@ public sealed class IpcRenderer : IIpcCapability, IFrameHandler
             throw new ArgumentNullException(nameof(listener));
         }
 
-        return (e, a) => listener(e, a.Get<T>(0));
+        return (e, a) => listener(e, a.GetForListener<T>(0));
     }
 
     private IpcRenderer AddListener(string channel, Delegate original, Action<IpcRendererEvent, IpcArgs> invoke, bool once)

@@ -49,6 +49,19 @@ public sealed class IpcArgs
     public object? Get(int index, Type type)
         => this.serializer.Deserialize(this.Slice(index), type, $"argument {index} on channel '{this.channel}'");
 
+    /// <summary>Reads an argument for a typed listener; a failure is marked as the listener's arguments being unreadable.</summary>
+    internal T GetForListener<T>(int index)
+    {
+        try
+        {
+            return this.Get<T>(index);
+        }
+        catch (IpcSerializationException ex)
+        {
+            throw new Protocol.ListenerArgumentException(ex);
+        }
+    }
+
     /// <summary>Returns the arguments as JSON text, for logging and diagnostics.</summary>
     /// <returns>The JSON array.</returns>
     public override string ToString() => Encoding.UTF8.GetString(this.payload.ToArray());

@@ -237,4 +237,44 @@ public class PortTransferTests
         received.Should().Be(count);
         outOfOrderCount.Should().Be(0);
     }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task ForgedTransfer_OfAPortTheRendererGaveAway_DisconnectsItAndLeavesThePortAlone(TransportKind transport)
+    {
+        await using Bridge bridge = Bridge.Create(transport);
+        var mainGot = Signal.Create<MessagePortMain>();
+        int gives = 0;
+        bridge.IpcMain.On("give", (e, _) =>
+        {
+            gives++;
+            mainGot.TrySetResult(e.Ports[0]);
+        });
+        var rendererGot = Signal.Create<MessagePortMain>();
+        TestRenderer renderer = await bridge.AddRendererAsync(
+            ChannelAllowlist.DenyAll.AllowReceive("port").AllowPorts("port", "give").AllowSend("give"),
+            (ipc, _) => ipc.On("port", (e, _) => rendererGot.TrySetResult(e.Ports[0])));
+        var destroyed = Signal.Create<bool>();
+        renderer.WebContents.Destroyed += (_, _) => destroyed.TrySetResult(true);
+        var channel = new MessageChannelMain();
+        var kept = new PortProbe(channel.Port2);
+        channel.Port2.Start();
+        renderer.WebContents.PostMessage("port", null, new[] { channel.Port1 });
+        MessagePortMain atRenderer = await rendererGot.Task.WithTimeout();
+        long id = atRenderer.Id;
+        long partner = atRenderer.PartnerId;
+
+        // Legitimately handed back to main...
+        renderer.Ipc.PostMessage("give", null, new[] { atRenderer });
+        MessagePortMain atMain = await mainGot.Task.WithTimeout();
+
+        // ...then announced again, as if the renderer still held it.
+        renderer.Ipc.Connection.Write(new Protocol.Frame(Protocol.FrameKind.Send, 0, "give", "[null]"u8.ToArray(), new[] { id, partner, 0L }));
+
+        await destroyed.Task.WithTimeout("the renderer to be disconnected");
+        gives.Should().Be(1);
+        atMain.PostMessage("still main's");
+        await kept.WaitForCount(1);
+        kept.Received[0].GetData<string>().Should().Be("still main's");
+    }
 }
