@@ -40,6 +40,10 @@ static async Task<int> RunRendererAsync()
                     t => ipc.Send("hang-result", t.Exception?.InnerException?.GetType().Name ?? "completed"),
                     TaskScheduler.Default);
             });
+            // Ports: the first one given on "port" echoes what it receives; "port-stream" n posts 0..n-1 on it and
+            // reports with "port-done" how many echoes came back in order.
+            ipc.On("port", (e, _) => StartPort(ipc, e.Ports[0]));
+            ipc.On<int>("port-stream", (_, n) => StreamOnPort(ipc, n));
             ipc.Send("ready", Environment.ProcessId);
         },
     });
@@ -47,6 +51,48 @@ static async Task<int> RunRendererAsync()
     // A launched child exits by itself when main goes away (ExitWhenMainGone); until then it serves.
     await process.Disconnected;
     return 0;
+}
+
+static void StartPort(IpcRenderer ipc, MessagePortMain port)
+{
+    PortState.Port = port;
+    port.Message += (_, m) =>
+    {
+        int n = m.GetData<int>();
+        if (n >= 0)
+        {
+            // An echo request from the other end: answer with the negated value (-1 - n, so 0 stays distinct).
+            port.PostMessage(-1 - n);
+            return;
+        }
+
+        int echoed = -1 - n;
+        if (echoed == PortState.NextEcho)
+        {
+            PortState.NextEcho++;
+        }
+        else
+        {
+            PortState.OutOfOrder++;
+        }
+
+        if (PortState.NextEcho + PortState.OutOfOrder == PortState.Expected)
+        {
+            ipc.Send("port-done", PortState.NextEcho, PortState.OutOfOrder);
+        }
+    };
+    port.Start();
+}
+
+static void StreamOnPort(IpcRenderer ipc, int count)
+{
+    PortState.Expected = count;
+    PortState.NextEcho = 0;
+    PortState.OutOfOrder = 0;
+    for (int i = 0; i < count; i++)
+    {
+        PortState.Port!.PostMessage(i);
+    }
 }
 
 static async Task<int> RunMainAsync()
@@ -113,4 +159,16 @@ static async Task<Stream> ConnectRawAsync()
 {
     string address = Environment.GetEnvironmentVariable(RendererProcess.AddressVariable) ?? throw new InvalidOperationException("not launched by main");
     return await ChildAddress.ConnectAsync(address, CancellationToken.None);
+}
+
+/// <summary>What the child's port scenario remembers between messages (handlers run one at a time).</summary>
+internal static class PortState
+{
+    public static MessagePortMain? Port { get; set; }
+
+    public static int Expected { get; set; }
+
+    public static int NextEcho { get; set; }
+
+    public static int OutOfOrder { get; set; }
 }

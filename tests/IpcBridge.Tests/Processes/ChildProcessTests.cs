@@ -196,6 +196,39 @@ public class ChildProcessTests
         (await gone.Task.WaitAsync(ChildTimeout)).Reason.Should().Be(ProcessGoneReason.CleanExit);
     }
 
+    [Fact]
+    public async Task PortPairAcrossTwoChildren_TalksOverADirectLink_NotThroughMain()
+    {
+        await using var main = new MainProcess();
+        (WebContents renderer, _) = await LaunchRendererAsync(main);
+        (WebContents work, _) = await LaunchRendererAsync(main);
+        var channel = new MessageChannelMain();
+        renderer.PostMessage("port", null, new[] { channel.Port1 });
+        work.PostMessage("port", null, new[] { channel.Port2 });
+
+        // The first stream may run while the pair moves onto its direct link: nothing may be lost or reordered.
+        (int firstCount, int firstOutOfOrder) = await StreamOverPortAsync(main, renderer, 5_000);
+        firstCount.Should().Be(5_000);
+        firstOutOfOrder.Should().Be(0);
+        await main.Broker.WhenIdleAsync().WaitAsync(ChildTimeout);
+        long forwardedBefore = main.Ports.ForwardedFrames;
+
+        (int count, int outOfOrder) = await StreamOverPortAsync(main, renderer, 2_000);
+
+        count.Should().Be(2_000);
+        outOfOrder.Should().Be(0);
+        main.Ports.ForwardedFrames.Should().Be(forwardedBefore, "the two children talk over their own link");
+    }
+
+    private static async Task<(int Count, int OutOfOrder)> StreamOverPortAsync(MainProcess main, WebContents from, int count)
+    {
+        var done = Signal.Create<(int, int)>();
+        Action<IpcMainEvent, int, int> onDone = (e, n, bad) => done.TrySetResult((n, bad));
+        main.IpcMain.Once("port-done", onDone);
+        from.Send("port-stream", count);
+        return await done.Task.WaitAsync(ChildTimeout);
+    }
+
     private static async Task<(WebContents Child, int Pid)> LaunchRendererAsync(MainProcess main)
     {
         var ready = Signal.Create<int>();
