@@ -21,7 +21,7 @@ internal sealed class PortBroker : IPortBroker
 {
     private readonly MainProcess main;
     private readonly ILogger logger;
-    private readonly ConcurrentDictionary<(int, int), Lazy<Task>> links = new();
+    private readonly ConcurrentDictionary<(int, int), Lazy<Task<int>>> links = new();
     private readonly ConcurrentDictionary<Task, bool> inFlight = new();
 
     public PortBroker(MainProcess main, ILogger logger)
@@ -67,12 +67,15 @@ internal sealed class PortBroker : IPortBroker
     {
         try
         {
-            await this.links.GetOrAdd(Key(a, b), _ => new Lazy<Task>(() => LinkAsync(a, b))).Value.ConfigureAwait(false);
+            int connector = await this.links.GetOrAdd(Key(a, b), _ => new Lazy<Task<int>>(() => LinkAsync(a, b))).Value.ConfigureAwait(false);
 
             // Both requests are written before either answer is awaited, and before any later frame main forwards to
             // either end, so each end sees its move request ahead of the other end's fence.
-            Task<ReadOnlyMemory<byte>> movingB = b.Connection.CallAsync(FrameKind.PortMove, string.Empty, Request(new PeerRequest { Peer = a.Id, Port = portB }), null, CancellationToken.None, out _);
-            Task<ReadOnlyMemory<byte>> movingA = a.Connection.CallAsync(FrameKind.PortMove, string.Empty, Request(new PeerRequest { Peer = b.Id, Port = portA }), null, CancellationToken.None, out _);
+            // The pair gets its own multiplexed channel on the link; the end that connected the link offers it.
+            string channel = $"ports-{Math.Min(portA, portB):x16}-{Math.Max(portA, portB):x16}";
+            bool aConnected = connector == a.Id;
+            Task<ReadOnlyMemory<byte>> movingB = b.Connection.CallAsync(FrameKind.PortMove, string.Empty, Request(new PeerRequest { Peer = a.Id, Port = portB, Channel = channel, Offer = !aConnected }), null, CancellationToken.None, out _);
+            Task<ReadOnlyMemory<byte>> movingA = a.Connection.CallAsync(FrameKind.PortMove, string.Empty, Request(new PeerRequest { Peer = b.Id, Port = portA, Channel = channel, Offer = aConnected }), null, CancellationToken.None, out _);
             if (!Read(await movingB.ConfigureAwait(false)).Moved)
             {
                 this.main.Ports.AllowRelay(portB, b.Connection);
@@ -92,7 +95,9 @@ internal sealed class PortBroker : IPortBroker
 
     private static (int, int) Key(WebContents a, WebContents b) => a.Id < b.Id ? (a.Id, b.Id) : (b.Id, a.Id);
 
-    private static async Task LinkAsync(WebContents a, WebContents b)
+    /// <summary>Has <paramref name="b"/> listen and <paramref name="a"/> connect.</summary>
+    /// <returns>The id of the endpoint that connected (and so offers the pairs' channels).</returns>
+    private static async Task<int> LinkAsync(WebContents a, WebContents b)
     {
         byte[] secret = new byte[32];
         using (var rng = RandomNumberGenerator.Create())
@@ -103,5 +108,6 @@ internal sealed class PortBroker : IPortBroker
         string token = Convert.ToBase64String(secret);
         PeerReply listening = Read(await b.Connection.CallAsync(FrameKind.PeerListen, string.Empty, Request(new PeerRequest { Peer = a.Id, Token = token }), null, CancellationToken.None, out _).ConfigureAwait(false));
         await a.Connection.CallAsync(FrameKind.PeerConnect, string.Empty, Request(new PeerRequest { Peer = b.Id, Token = token, Address = listening.Address }), null, CancellationToken.None, out _).ConfigureAwait(false);
+        return a.Id;
     }
 }

@@ -9,16 +9,21 @@ using IpcBridge.Protocol;
 using IpcBridge.Serialization;
 using IpcBridge.Transport;
 using Microsoft.Extensions.Logging;
+using Nerdbank.Streams;
 
 namespace IpcBridge.Ports;
 
 /// <summary>
 /// A renderer's direct links to other renderers, opened when main brokers them so that a port pair whose ends live in
-/// two child processes talks without a hop through main. A peer link carries port frames only.
+/// two child processes talks without a hop through main. Each link is one socket carrying a Nerdbank.Streams
+/// <see cref="MultiplexingStream"/>: a "hello" channel for the token handshake, then one channel per port pair, so
+/// each pair has its own flow control and a slow pair never stalls another.
 /// </summary>
 internal sealed class PeerLinks
 {
-    private readonly ConcurrentDictionary<int, IpcConnection> byPeer = new();
+    private const string HelloChannel = "hello";
+
+    private readonly ConcurrentDictionary<int, PeerSession> sessions = new();
     private readonly FrameDispatcher dispatcher;
     private readonly PortRouter router;
     private readonly PayloadSerializer serializer;
@@ -42,8 +47,6 @@ internal sealed class PeerLinks
         false;
 #endif
 
-    public IpcConnection? Get(int peerId) => this.byPeer.TryGetValue(peerId, out IpcConnection? link) && !link.IsClosed ? link : null;
-
     /// <summary>Answers main's PeerListen, PeerConnect and PortMove calls.</summary>
     public void HandleRequest(IpcConnection main, Frame frame)
     {
@@ -63,22 +66,29 @@ internal sealed class PeerLinks
             return;
         }
 
-        if (frame.Kind == FrameKind.PortMove)
-        {
-            IpcConnection? peer = this.Get(request.Peer);
-            bool moved = peer is not null && this.router.BeginMove(request.Port, peer);
-            Reply(main, frame.CallId, new PeerReply { Moved = moved });
-            return;
-        }
-
         _ = this.AnswerAsync(main, frame, request);
+    }
+
+    /// <summary>Gets how many port-pair channels are open on all peer links (for diagnostics and tests).</summary>
+    public int OpenChannels
+    {
+        get
+        {
+            int open = 0;
+            foreach (PeerSession session in this.sessions.Values)
+            {
+                open += session.OpenChannels;
+            }
+
+            return open;
+        }
     }
 
     public void CloseAll()
     {
-        foreach (IpcConnection link in this.byPeer.Values)
+        foreach (PeerSession session in this.sessions.Values)
         {
-            link.Close(new IpcDisconnectedException("The endpoint was disposed.", DisconnectReason.LocalClosed));
+            session.Dispose();
         }
     }
 
@@ -89,20 +99,38 @@ internal sealed class PeerLinks
     {
         try
         {
-            if (!Supported || request.Token is null)
+            switch (frame.Kind)
             {
-                throw new NotSupportedException("peer links are not available on this endpoint");
+                case FrameKind.PortMove:
+                    Reply(main, frame.CallId, new PeerReply { Moved = await this.MoveAsync(request).ConfigureAwait(false) });
+                    return;
+                case FrameKind.PeerListen when Supported && request.Token is not null:
+                    Reply(main, frame.CallId, new PeerReply { Address = this.Listen(request.Peer, request.Token) });
+                    return;
+                case FrameKind.PeerConnect when Supported && request.Token is not null && request.Address is not null:
+                    await this.ConnectAsync(request.Peer, request.Address, request.Token).ConfigureAwait(false);
+                    Reply(main, frame.CallId, new PeerReply());
+                    return;
+                default:
+                    throw new NotSupportedException("peer links are not available on this endpoint");
             }
-
-            string? address = frame.Kind == FrameKind.PeerListen
-                ? this.Listen(request.Peer, request.Token)
-                : await this.ConnectAsync(request.Peer, request.Address ?? throw new InvalidDataException("no address"), request.Token).ConfigureAwait(false);
-            Reply(main, frame.CallId, new PeerReply { Address = address });
         }
-        catch (Exception ex) when (ex is IOException or NotSupportedException or InvalidDataException or IpcException or OperationCanceledException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or NotSupportedException or IpcException or OperationCanceledException or System.Net.Sockets.SocketException or UnauthorizedAccessException or ObjectDisposedException)
         {
             main.SendError(frame.CallId, new ErrorPayload { Code = ErrorCode.HandlerFailed, Type = ex.GetType().FullName, Message = ex.Message });
         }
+    }
+
+    /// <summary>Opens the pair's channel on the session with the peer and moves the local port's traffic onto it.</summary>
+    private async Task<bool> MoveAsync(PeerRequest request)
+    {
+        if (!this.sessions.TryGetValue(request.Peer, out PeerSession? session) || request.Channel is null)
+        {
+            return false;
+        }
+
+        IpcConnection link = await session.OpenAsync(request.Channel, request.Offer, this.options.HandshakeTimeout).ConfigureAwait(false);
+        return this.router.BeginMove(request.Port, link);
     }
 
 #if NET8_0_OR_GREATER
@@ -117,95 +145,158 @@ internal sealed class PeerLinks
     {
         await using (listener.ConfigureAwait(false))
         {
+            MultiplexingStream? mux = null;
             try
             {
                 using var timeout = new CancellationTokenSource(this.options.HandshakeTimeout);
                 Stream stream = await listener.AcceptAsync(timeout.Token).ConfigureAwait(false);
-                var framed = new FramedStream(stream, this.options.MaxFrameSize);
-                IpcConnection? link = null;
-                try
-                {
-                    await Handshake.AcceptAsync(
-                        framed,
-                        token,
-                        hello =>
-                        {
-                            // Registered before the welcome goes out, so a move request that follows finds it.
-                            link = this.Register(peerId, framed);
-                            return new WelcomeMessage { Protocol = Handshake.ProtocolVersion, EndpointId = peerId, Kind = EndpointKind.Work };
-                        },
-                        timeout.Token).ConfigureAwait(false);
-                }
-                catch
-                {
-                    if (link is null)
+                mux = await MultiplexingStream.CreateAsync(stream, new MultiplexingStream.Options { ProtocolMajorVersion = 3 }, timeout.Token).ConfigureAwait(false);
+                MultiplexingStream.Channel hello = await mux.AcceptChannelAsync(HelloChannel, timeout.Token).ConfigureAwait(false);
+                // The hello channel stays open for the session's life: disposing a channel can drop what it has not sent yet.
+                var framed = new FramedStream(hello, hello, this.options.MaxFrameSize);
+                MultiplexingStream session = mux;
+                await Handshake.AcceptAsync(
+                    framed,
+                    token,
+                    _ =>
                     {
-                        await framed.DisposeAsync().ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        link.Close(new IpcDisconnectedException("The peer failed its handshake.", DisconnectReason.ProtocolViolation));
-                    }
-
-                    throw;
-                }
-
-                link!.Start();
+                        // Registered before the welcome goes out, so a move request that follows finds it.
+                        this.Register(peerId, session, framed);
+                        return new WelcomeMessage { Protocol = Handshake.ProtocolVersion, EndpointId = peerId, Kind = EndpointKind.Work };
+                    },
+                    timeout.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is IOException or IpcException or OperationCanceledException or System.Net.Sockets.SocketException)
+            catch (Exception ex) when (ex is IOException or IpcException or OperationCanceledException or System.Net.Sockets.SocketException or ObjectDisposedException)
             {
+                if (mux is not null && !this.sessions.TryGetValue(peerId, out _))
+                {
+                    await mux.DisposeAsync().ConfigureAwait(false);
+                }
+
                 Log.PeerLinkFailed(this.logger, peerId, 0, ex);
             }
         }
     }
 
-    private async Task<string?> ConnectAsync(int peerId, string address, string token)
+    private async Task ConnectAsync(int peerId, string address, string token)
     {
         using var timeout = new CancellationTokenSource(this.options.HandshakeTimeout);
         Stream stream = await ChildAddress.ConnectAsync(address, timeout.Token).ConfigureAwait(false);
-        var framed = new FramedStream(stream, this.options.MaxFrameSize);
+        MultiplexingStream mux = await MultiplexingStream.CreateAsync(stream, new MultiplexingStream.Options { ProtocolMajorVersion = 3 }, timeout.Token).ConfigureAwait(false);
         try
         {
+            MultiplexingStream.Channel hello = await mux.OfferChannelAsync(HelloChannel, timeout.Token).ConfigureAwait(false);
+            var framed = new FramedStream(hello, hello, this.options.MaxFrameSize);
             await Handshake.ConnectAsync(framed, token, CurrentProcess.Id, timeout.Token).ConfigureAwait(false);
+            this.Register(peerId, mux, framed);
         }
         catch
         {
-            await framed.DisposeAsync().ConfigureAwait(false);
+            await mux.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-
-        this.Register(peerId, framed).Start();
-        return null;
     }
 #else
     private string Listen(int peerId, string token) => throw new NotSupportedException();
 
-    private Task<string?> ConnectAsync(int peerId, string address, string token) => throw new NotSupportedException();
+    private Task ConnectAsync(int peerId, string address, string token) => throw new NotSupportedException();
 #endif
 
-    private IpcConnection Register(int peerId, FramedStream framed)
+    private void Register(int peerId, MultiplexingStream mux, FramedStream hello)
     {
-        var handler = new PeerLinkHandler(this);
-        var link = new IpcConnection(new StreamTransport(framed), this.dispatcher, handler, this.serializer, this.logger, this.options.MaxPendingCalls)
+        var session = new PeerSession(this, peerId, mux, hello);
+        if (this.sessions.TryGetValue(peerId, out PeerSession? previous))
         {
-            IsPeerLink = true,
-            PeerEndpointId = peerId,
-        };
-        if (this.byPeer.TryGetValue(peerId, out IpcConnection? previous))
-        {
-            previous.Close(new IpcDisconnectedException("Replaced by a new peer link.", DisconnectReason.LocalClosed));
+            previous.Dispose();
         }
 
-        this.byPeer[peerId] = link;
-        return link;
+        this.sessions[peerId] = session;
+        _ = mux.Completion.ContinueWith(
+            _ => ((System.Collections.Generic.ICollection<System.Collections.Generic.KeyValuePair<int, PeerSession>>)this.sessions).Remove(new(peerId, session)),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
-    /// <summary>What arrives on a peer link: port frames only.</summary>
-    private sealed class PeerLinkHandler : IFrameHandler
+    /// <summary>One peer's multiplexed socket and the port-pair links on it.</summary>
+    private sealed class PeerSession : IDisposable
     {
         private readonly PeerLinks owner;
+        private readonly int peerId;
+        private readonly MultiplexingStream mux;
+        private readonly FramedStream hello;
+        private readonly ConcurrentDictionary<string, Lazy<Task<IpcConnection>>> channels = new(StringComparer.Ordinal);
 
-        public PeerLinkHandler(PeerLinks owner) => this.owner = owner;
+        public PeerSession(PeerLinks owner, int peerId, MultiplexingStream mux, FramedStream hello)
+        {
+            this.owner = owner;
+            this.peerId = peerId;
+            this.mux = mux;
+            this.hello = hello;
+        }
+
+        public int OpenChannels
+        {
+            get
+            {
+                int open = 0;
+                foreach (Lazy<Task<IpcConnection>> channel in this.channels.Values)
+                {
+                    if (channel.IsValueCreated && channel.Value.Status == TaskStatus.RanToCompletion && !channel.Value.Result.IsClosed)
+                    {
+                        open++;
+                    }
+                }
+
+                return open;
+            }
+        }
+
+        public Task<IpcConnection> OpenAsync(string name, bool offer, TimeSpan timeout)
+            => this.channels.GetOrAdd(name, n => new Lazy<Task<IpcConnection>>(() => this.CreateAsync(n, offer, timeout))).Value;
+
+        public void Dispose()
+        {
+            foreach (Lazy<Task<IpcConnection>> channel in this.channels.Values)
+            {
+                if (channel.IsValueCreated && channel.Value.Status == TaskStatus.RanToCompletion)
+                {
+                    channel.Value.Result.Close(new IpcDisconnectedException("The peer link was closed.", DisconnectReason.LocalClosed));
+                }
+            }
+
+            _ = this.DisposeStreamsAsync();
+        }
+
+        private async Task DisposeStreamsAsync()
+        {
+            await this.hello.DisposeAsync().ConfigureAwait(false);
+            await this.mux.DisposeAsync().ConfigureAwait(false);
+        }
+
+        private async Task<IpcConnection> CreateAsync(string name, bool offer, TimeSpan timeout)
+        {
+            using var cts = new CancellationTokenSource(timeout);
+            MultiplexingStream.Channel channel = offer
+                ? await this.mux.OfferChannelAsync(name, cts.Token).ConfigureAwait(false)
+                : await this.mux.AcceptChannelAsync(name, cts.Token).ConfigureAwait(false);
+            var framed = new FramedStream(channel, channel, this.owner.options.MaxFrameSize);
+            var link = new IpcConnection(new StreamTransport(framed), this.owner.dispatcher, new PeerLinkHandler(this.owner.router), this.owner.serializer, this.owner.logger, this.owner.options.MaxPendingCalls)
+            {
+                IsPeerLink = true,
+                PeerEndpointId = this.peerId,
+            };
+            link.Start();
+            return link;
+        }
+    }
+
+    /// <summary>What arrives on a port pair's channel: port frames only.</summary>
+    private sealed class PeerLinkHandler : IFrameHandler
+    {
+        private readonly PortRouter router;
+
+        public PeerLinkHandler(PortRouter router) => this.router = router;
 
         public void HandleFrame(IpcConnection connection, Frame frame)
         {
@@ -215,7 +306,7 @@ internal sealed class PeerLinks
                 case FrameKind.PortClose:
                 case FrameKind.PortAck:
                 case FrameKind.PortFence:
-                    this.owner.router.HandlePortFrame(connection, frame);
+                    this.router.HandlePortFrame(connection, frame);
                     return;
                 default:
                     connection.Violation($"a {frame.Kind} frame on a peer link, which carries port frames only");
@@ -223,11 +314,6 @@ internal sealed class PeerLinks
             }
         }
 
-        public void HandleClosed(IpcConnection connection, IpcDisconnectedException reason)
-        {
-            ((System.Collections.Generic.ICollection<System.Collections.Generic.KeyValuePair<int, IpcConnection>>)this.owner.byPeer)
-                .Remove(new System.Collections.Generic.KeyValuePair<int, IpcConnection>(connection.PeerEndpointId, connection));
-            this.owner.router.OnLinkClosed(connection);
-        }
+        public void HandleClosed(IpcConnection connection, IpcDisconnectedException reason) => this.router.OnLinkClosed(connection);
     }
 }

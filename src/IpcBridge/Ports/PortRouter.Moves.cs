@@ -182,6 +182,7 @@ internal sealed partial class PortRouter
                 }
 
                 here.OnRemoteClosed();
+                this.ReleaseIfIdle(link);
                 break;
             case FrameKind.PortAck:
                 here.OnAck((int)System.Math.Min(frame.CallId, int.MaxValue));

@@ -298,6 +298,11 @@ internal sealed partial class PortRouter
             return;
         }
 
+        if (frame.Kind == FrameKind.PortClose)
+        {
+            this.ReleaseIfIdle(link);
+        }
+
         if (here is not null)
         {
             if (frame.Kind == FrameKind.PortClose)
@@ -379,6 +384,7 @@ internal sealed partial class PortRouter
         else if (there is not null)
         {
             TryWrite(there.Link, new Frame(FrameKind.PortClose, 0, string.Empty, ReadOnlyMemory<byte>.Empty, null, port.PartnerId));
+            this.ReleaseIfIdle(there.Link);
         }
     }
 
@@ -429,6 +435,28 @@ internal sealed partial class PortRouter
         {
             TryWrite(other, new Frame(FrameKind.PortClose, 0, string.Empty, ReadOnlyMemory<byte>.Empty, null, portId));
         }
+    }
+
+    /// <summary>A pair's direct channel serves one pair: once no route uses it, it is closed.</summary>
+    private void ReleaseIfIdle(IpcConnection link)
+    {
+        if (!link.IsPeerLink)
+        {
+            return;
+        }
+
+        lock (this.gate)
+        {
+            foreach (Remote route in this.remote.Values)
+            {
+                if (route.Link == link)
+                {
+                    return;
+                }
+            }
+        }
+
+        link.Close(new IpcDisconnectedException("The port pair on this channel is closed.", DisconnectReason.LocalClosed));
     }
 
     private static MessagePortMain[] AsArray(IReadOnlyList<MessagePortMain> ports)

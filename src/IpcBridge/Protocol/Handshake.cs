@@ -164,6 +164,12 @@ internal sealed class PeerRequest
     public string? Address { get; set; }
 
     public long Port { get; set; }
+
+    /// <summary>Gets or sets the multiplexed channel a port pair moves onto.</summary>
+    public string? Channel { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether this end offers the channel (the other accepts it).</summary>
+    public bool Offer { get; set; }
 }
 
 /// <summary>The answer to a <see cref="PeerRequest"/>.</summary>

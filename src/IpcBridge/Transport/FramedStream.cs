@@ -8,10 +8,11 @@ using IpcBridge.Protocol;
 
 namespace IpcBridge.Transport;
 
-/// <summary>A duplex stream read and written as frames, through System.IO.Pipelines.</summary>
+/// <summary>A duplex stream or pipe read and written as frames, through System.IO.Pipelines.</summary>
 internal sealed class FramedStream : IAsyncDisposable
 {
-    private readonly Stream stream;
+    private readonly Stream? stream;
+    private readonly IDisposable? owner;
     private int disposed;
 
     public FramedStream(Stream stream, int maxFrameSize)
@@ -20,6 +21,15 @@ internal sealed class FramedStream : IAsyncDisposable
         this.MaxFrameSize = maxFrameSize;
         this.Reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
         this.Writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+    }
+
+    /// <summary>Frames over a duplex pipe (a multiplexed channel), disposing <paramref name="owner"/> with it.</summary>
+    public FramedStream(IDuplexPipe pipe, IDisposable owner, int maxFrameSize)
+    {
+        this.owner = owner;
+        this.MaxFrameSize = maxFrameSize;
+        this.Reader = pipe.Input;
+        this.Writer = pipe.Output;
     }
 
     public PipeReader Reader { get; }
@@ -79,10 +89,14 @@ internal sealed class FramedStream : IAsyncDisposable
         }
 
         await this.Reader.CompleteAsync().ConfigureAwait(false);
+        this.owner?.Dispose();
 #if NETSTANDARD2_0
-        this.stream.Dispose();
+        this.stream?.Dispose();
 #else
-        await this.stream.DisposeAsync().ConfigureAwait(false);
+        if (this.stream is not null)
+        {
+            await this.stream.DisposeAsync().ConfigureAwait(false);
+        }
 #endif
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading.Tasks;
 using IpcBridge.Tests.Infrastructure;
 
@@ -71,7 +72,8 @@ public class DirectPortLinkTests
     [Fact]
     public async Task AfterTheMove_MainForwardsNothing()
     {
-        await using Bridge bridge = Bridge.Create(TransportKind.Stream);
+        var logs = new CapturingLoggerProvider();
+        await using Bridge bridge = Bridge.Create(TransportKind.Stream, null, logs.CreateFactory());
         var ports = new[] { Signal.Create<MessagePortMain>(), Signal.Create<MessagePortMain>() };
         var echoes = new Signal.Countdown(1);
         TestRenderer renderer = await bridge.AddRendererAsync(PortsOnly, (ipc, _) => ipc.On("port", (e, _) => ports[0].TrySetResult(e.Ports[0])));
@@ -108,7 +110,29 @@ public class DirectPortLinkTests
 
         await done.Task.WithTimeout();
         received.Should().Equal(Ordered(500));
-        bridge.Main.Ports.ForwardedFrames.Should().Be(before, "the pair talks over its direct link, not through main");
+        bridge.Main.Ports.ForwardedFrames.Should().Be(before, "the pair talks over its direct link, not through main; " + string.Join(" | ", logs.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Debug).Select(e => e.Message + " " + e.Exception)));
+    }
+
+    [Fact]
+    public async Task PairClosed_ItsDirectChannelIsClosedOnBothSides()
+    {
+        await using Bridge bridge = Bridge.Create(TransportKind.Stream);
+        var ports = new[] { Signal.Create<MessagePortMain>(), Signal.Create<MessagePortMain>() };
+        TestRenderer renderer = await bridge.AddRendererAsync(PortsOnly, (ipc, _) => ipc.On("port", (e, _) => ports[0].TrySetResult(e.Ports[0])));
+        TestRenderer work = await bridge.AddRendererAsync(PortsOnly, (ipc, _) => ipc.On("port", (e, _) => ports[1].TrySetResult(e.Ports[0])), EndpointKind.Work);
+        var channel = new MessageChannelMain();
+        renderer.WebContents.PostMessage("port", null, new[] { channel.Port1 });
+        work.WebContents.PostMessage("port", null, new[] { channel.Port2 });
+        MessagePortMain mine = await ports[0].Task.WithTimeout();
+        var theirs = new PortProbe(await ports[1].Task.WithTimeout());
+        await bridge.Main.Broker.WhenIdleAsync().WithTimeout("the broker");
+        renderer.Ipc.Peers!.OpenChannels.Should().Be(1);
+        work.Ipc.Peers!.OpenChannels.Should().Be(1);
+
+        mine.Close();
+        await theirs.Closed;
+
+        await Eventually(() => renderer.Ipc.Peers.OpenChannels == 0 && work.Ipc.Peers.OpenChannels == 0);
     }
 
     [Fact]
@@ -131,6 +155,17 @@ public class DirectPortLinkTests
 
         (await got.Task.WithTimeout()).Should().Be(7);
         bridge.Main.Ports.ForwardedFrames.Should().BeGreaterThan(0);
+    }
+
+    /// <summary>Waits for a condition that follows asynchronously from what the test awaited (a link's close on both sides).</summary>
+    private static async Task Eventually(Func<bool> condition)
+    {
+        DateTime deadline = DateTime.UtcNow + Signal.Timeout;
+        while (!condition())
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, "the condition should hold within the timeout");
+            await Task.Delay(10);
+        }
     }
 
     private static IEnumerable<int> Ordered(int count)
