@@ -83,7 +83,14 @@ internal static class Handshake
                 // Reported below.
             }
 
-            return welcome ?? throw new IpcProtocolException("Main's welcome was malformed.");
+            if (welcome is null)
+            {
+                throw new IpcProtocolException("Main's welcome was malformed.");
+            }
+
+            return welcome.Protocol == ProtocolVersion
+                ? welcome
+                : throw new IpcProtocolException($"Main speaks protocol version {welcome.Protocol}; this endpoint speaks version {ProtocolVersion}.");
         }
 
         if (answer?.Kind == Refused)
