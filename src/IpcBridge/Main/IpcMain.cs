@@ -21,7 +21,7 @@ namespace IpcBridge;
 /// sender sent them; an async handler's continuations run on the thread pool. Registration methods return this
 /// instance for chaining.
 /// </remarks>
-public sealed class IpcMain : IIpcCapability
+public sealed partial class IpcMain : IIpcCapability
 {
     private readonly ListenerRegistry<IpcMainEvent> listeners = new();
     private readonly ConcurrentDictionary<string, HandlerEntry> handlers = new(StringComparer.Ordinal);

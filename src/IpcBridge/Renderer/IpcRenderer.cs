@@ -22,7 +22,7 @@ namespace IpcBridge;
 /// (<see cref="IpcAccessDeniedException"/>); main checks again on arrival. Listeners run on this endpoint's dispatch
 /// loop in the order main sent the messages.
 /// </remarks>
-public sealed class IpcRenderer : IIpcCapability, IFrameHandler
+public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
 {
     private readonly ListenerRegistry<IpcRendererEvent> listeners = new();
     private readonly RendererIdentity identity;

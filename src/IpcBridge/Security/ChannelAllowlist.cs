@@ -14,7 +14,7 @@ namespace IpcBridge;
 /// <see cref="DenyAll"/> (secure by default); <see cref="AllowAll"/> is meant for trusted work endpoints and tests.
 /// Thread-safe.
 /// </remarks>
-public sealed class ChannelAllowlist
+public sealed partial class ChannelAllowlist
 {
     private readonly Rule[] rules;
 
