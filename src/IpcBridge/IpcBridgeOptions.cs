@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text.Json;
 
 namespace IpcBridge;
@@ -38,6 +39,31 @@ public sealed class IpcBridgeOptions
     /// <summary>Gets or sets how long a stream link's handshake may take. Default 10 seconds.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Gets or sets how long an invoke from a renderer or work endpoint to main waits for its answer before failing with
+    /// <see cref="IpcTimeoutException"/>, or <see langword="null"/> (the default) to wait as long as the link lives, as
+    /// Electron does. Main's handler sees its cancellation token cancelled when the time is up.
+    /// </summary>
+    public TimeSpan? InvokeTimeout { get; set; }
+
+    /// <summary>
+    /// Gets or sets how long <see cref="WebContents.InvokeAsync{TResult}(string, object?[])"/> waits for a renderer's
+    /// answer. Always bounded, because a renderer may hang or be hostile. Default 30 seconds.
+    /// </summary>
+    public TimeSpan MainInvokeTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gets per-channel time limits for invokes in either direction, by exact channel name; they take precedence over
+    /// <see cref="InvokeTimeout"/> and <see cref="MainInvokeTimeout"/>, and a time limit passed to a call takes precedence over them.
+    /// </summary>
+    public IDictionary<string, TimeSpan> ChannelTimeouts { get; } = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets or sets how many items of a stream (<see cref="IpcRenderer.InvokeStream{TItem}(string, object?[])"/>) may be
+    /// in flight ahead of the caller's reading: the producer waits when the caller is this far behind. Default 16.
+    /// </summary>
+    public int StreamWindow { get; set; } = 16;
+
     /// <summary>Throws when a setting is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
     public void Validate()
@@ -57,9 +83,50 @@ public sealed class IpcBridgeOptions
             throw new ArgumentOutOfRangeException(nameof(this.HandshakeTimeout), this.HandshakeTimeout, "HandshakeTimeout must be positive.");
         }
 
+        if (this.InvokeTimeout is { } invoke && !IsValidTimeout(invoke))
+        {
+            throw new ArgumentOutOfRangeException(nameof(this.InvokeTimeout), invoke, "InvokeTimeout must be positive and finite, or null.");
+        }
+
+        if (!IsValidTimeout(this.MainInvokeTimeout))
+        {
+            throw new ArgumentOutOfRangeException(nameof(this.MainInvokeTimeout), this.MainInvokeTimeout, "MainInvokeTimeout must be positive and finite.");
+        }
+
+        foreach (KeyValuePair<string, TimeSpan> pair in this.ChannelTimeouts)
+        {
+            if (!IsValidTimeout(pair.Value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(this.ChannelTimeouts), pair.Value, $"The time limit of channel '{pair.Key}' must be positive and finite.");
+            }
+        }
+
+        if (this.StreamWindow < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(this.StreamWindow), this.StreamWindow, "StreamWindow must be at least 1.");
+        }
+
         if (this.MaxPendingCalls < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(this.MaxPendingCalls), this.MaxPendingCalls, "MaxPendingCalls must be at least 1.");
         }
     }
+
+    /// <summary>Resolves the time limit of an invoke: the call's own, else the channel's, else <paramref name="fallback"/>.</summary>
+    internal TimeSpan? TimeoutFor(string channel, TimeSpan? timeout, TimeSpan? fallback)
+    {
+        if (timeout is { } given)
+        {
+            if (given != System.Threading.Timeout.InfiniteTimeSpan && !IsValidTimeout(given))
+            {
+                throw new ArgumentOutOfRangeException(nameof(timeout), given, "A time limit must be positive and finite, or Timeout.InfiniteTimeSpan.");
+            }
+
+            return given;
+        }
+
+        return this.ChannelTimeouts.TryGetValue(channel, out TimeSpan configured) ? configured : fallback;
+    }
+
+    private static bool IsValidTimeout(TimeSpan value) => value > TimeSpan.Zero && value.TotalMilliseconds <= int.MaxValue - 1;
 }

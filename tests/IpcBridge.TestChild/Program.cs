@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Text;
@@ -44,6 +45,32 @@ static async Task<int> RunRendererAsync()
             // reports with "port-done" how many echoes came back in order.
             ipc.On("port", (e, _) => StartPort(ipc, e.Ports[0]));
             ipc.On<int>("port-stream", (_, n) => StreamOnPort(ipc, n));
+            // Calls from main: "slow" waits until cancelled and reports it; "count" streams 0..n-1.
+            ipc.Handle("slow", async (e, a) =>
+            {
+                try
+                {
+                    await Task.Delay(Timeout.InfiniteTimeSpan, e.CancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    ipc.Send("slow-cancelled", Environment.ProcessId);
+                    throw;
+                }
+
+                return 0;
+            });
+            ipc.HandleStream("count", (e, a) => Count(a.Get<int>(0), e.CancellationToken));
+
+            // Calls to main: "invoke-cancel" invokes main's "hang", cancels once main says it started, and reports the outcome.
+            ipc.On("invoke-cancel", (e, a) =>
+            {
+                var cts = new CancellationTokenSource();
+                ipc.Once("hang-started", (_, _) => cts.Cancel());
+                ipc.InvokeAsync<string>("hang", Array.Empty<object?>(), cts.Token).ContinueWith(
+                    t => ipc.Send("cancel-result", t.IsCanceled ? "cancelled" : t.Exception?.InnerException?.GetType().Name ?? "completed"),
+                    TaskScheduler.Default);
+            });
             ipc.Send("ready", Environment.ProcessId);
         },
     });
@@ -82,6 +109,16 @@ static void StartPort(IpcRenderer ipc, MessagePortMain port)
         }
     };
     port.Start();
+}
+
+static async IAsyncEnumerable<int> Count(int count, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token)
+{
+    for (int i = 0; i < count; i++)
+    {
+        await Task.Yield();
+        token.ThrowIfCancellationRequested();
+        yield return i;
+    }
 }
 
 static void StreamOnPort(IpcRenderer ipc, int count)

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -24,7 +23,7 @@ namespace IpcBridge;
 public sealed partial class IpcMain : IIpcCapability
 {
     private readonly ListenerRegistry<IpcMainEvent> listeners = new();
-    private readonly ConcurrentDictionary<string, HandlerEntry> handlers = new(StringComparer.Ordinal);
+    private readonly HandlerRegistry<IpcMainInvokeEvent> handlers = new();
     private readonly PayloadSerializer serializer;
     private readonly ILogger logger;
 
@@ -33,8 +32,6 @@ public sealed partial class IpcMain : IIpcCapability
         this.serializer = serializer;
         this.logger = logger;
     }
-
-    private delegate ValueTask<ReadOnlyMemory<byte>> InvokeHandler(IpcMainInvokeEvent e, IpcArgs args);
 
     /// <summary>Adds a listener for <paramref name="channel"/>; it receives the raw arguments.</summary>
     /// <param name="channel">The channel.</param>
@@ -125,7 +122,7 @@ public sealed partial class IpcMain : IIpcCapability
     /// <param name="handler">The handler; its exception reaches the caller as <see cref="IpcInvocationException"/>.</param>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
     public void Handle<TResult>(string channel, Func<IpcMainInvokeEvent, IpcArgs, TResult> handler)
-        => this.AddHandler(channel, this.Wrap(handler), once: false);
+        => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap(this.serializer, channel, handler), once: false);
 
     /// <summary>Registers the handler for invokes on <paramref name="channel"/>; the returned task is awaited.</summary>
     /// <typeparam name="TResult">The result type.</typeparam>
@@ -136,7 +133,7 @@ public sealed partial class IpcMain : IIpcCapability
     // idiomatic Handle(channel, async (e, a) => ...) must pick Task<T>.
     [OverloadResolutionPriority(1)]
     public void Handle<TResult>(string channel, Func<IpcMainInvokeEvent, IpcArgs, Task<TResult>> handler)
-        => this.AddHandler(channel, this.Wrap(handler), once: false);
+        => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap(this.serializer, channel, handler), once: false);
 
     /// <summary>Registers the handler for invokes on <paramref name="channel"/>; the returned value task is awaited.</summary>
     /// <typeparam name="TResult">The result type.</typeparam>
@@ -144,21 +141,21 @@ public sealed partial class IpcMain : IIpcCapability
     /// <param name="handler">The handler; its exception reaches the caller as <see cref="IpcInvocationException"/>.</param>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
     public void Handle<TResult>(string channel, Func<IpcMainInvokeEvent, IpcArgs, ValueTask<TResult>> handler)
-        => this.AddHandler(channel, this.Wrap(handler), once: false);
+        => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap(this.serializer, channel, handler), once: false);
 
     /// <summary>Registers a handler with no result for invokes on <paramref name="channel"/>; the caller receives <see langword="null"/>.</summary>
     /// <param name="channel">The channel.</param>
     /// <param name="handler">The handler.</param>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
     public void Handle(string channel, Func<IpcMainInvokeEvent, IpcArgs, Task> handler)
-        => this.AddHandler(channel, Wrap(handler), once: false);
+        => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap(channel, handler), once: false);
 
     /// <summary>Registers a synchronous handler with no result for invokes on <paramref name="channel"/>.</summary>
     /// <param name="channel">The channel.</param>
     /// <param name="handler">The handler.</param>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
     public void Handle(string channel, Action<IpcMainInvokeEvent, IpcArgs> handler)
-        => this.AddHandler(channel, Wrap(handler), once: false);
+        => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap(channel, handler), once: false);
 
     /// <summary>Registers a handler whose first argument is read as <typeparamref name="TArg"/>.</summary>
     /// <typeparam name="TArg">The first argument's type.</typeparam>
@@ -167,7 +164,7 @@ public sealed partial class IpcMain : IIpcCapability
     /// <param name="handler">The handler.</param>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
     public void Handle<TArg, TResult>(string channel, Func<IpcMainInvokeEvent, TArg, Task<TResult>> handler)
-        => this.AddHandler(channel, this.Wrap<TResult>((e, a) => handler(e, a.Get<TArg>(0))), once: false);
+        => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap<TResult>(this.serializer, channel, (e, a) => handler(e, a.Get<TArg>(0))), once: false);
 
     /// <summary>Registers a synchronous handler whose first argument is read as <typeparamref name="TArg"/>.</summary>
     /// <typeparam name="TArg">The first argument's type.</typeparam>
@@ -176,7 +173,7 @@ public sealed partial class IpcMain : IIpcCapability
     /// <param name="handler">The handler.</param>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
     public void Handle<TArg, TResult>(string channel, Func<IpcMainInvokeEvent, TArg, TResult> handler)
-        => this.AddHandler(channel, this.Wrap<TResult>((e, a) => handler(e, a.Get<TArg>(0))), once: false);
+        => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap<TResult>(this.serializer, channel, (e, a) => handler(e, a.Get<TArg>(0))), once: false);
 
     /// <summary>Like <see cref="Handle{TResult}(string, Func{IpcMainInvokeEvent, IpcArgs, TResult})"/>, removed after its first invoke.</summary>
     /// <typeparam name="TResult">The result type.</typeparam>
@@ -184,7 +181,7 @@ public sealed partial class IpcMain : IIpcCapability
     /// <param name="handler">The handler.</param>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
     public void HandleOnce<TResult>(string channel, Func<IpcMainInvokeEvent, IpcArgs, TResult> handler)
-        => this.AddHandler(channel, this.Wrap(handler), once: true);
+        => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap(this.serializer, channel, handler), once: true);
 
     /// <summary>Like <see cref="Handle{TResult}(string, Func{IpcMainInvokeEvent, IpcArgs, Task{TResult}})"/>, removed after its first invoke.</summary>
     /// <typeparam name="TResult">The result type.</typeparam>
@@ -195,7 +192,7 @@ public sealed partial class IpcMain : IIpcCapability
     // idiomatic Handle(channel, async (e, a) => ...) must pick Task<T>.
     [OverloadResolutionPriority(1)]
     public void HandleOnce<TResult>(string channel, Func<IpcMainInvokeEvent, IpcArgs, Task<TResult>> handler)
-        => this.AddHandler(channel, this.Wrap(handler), once: true);
+        => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap(this.serializer, channel, handler), once: true);
 
     /// <summary>Like <see cref="Handle{TResult}(string, Func{IpcMainInvokeEvent, IpcArgs, ValueTask{TResult}})"/>, removed after its first invoke.</summary>
     /// <typeparam name="TResult">The result type.</typeparam>
@@ -203,30 +200,44 @@ public sealed partial class IpcMain : IIpcCapability
     /// <param name="handler">The handler.</param>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
     public void HandleOnce<TResult>(string channel, Func<IpcMainInvokeEvent, IpcArgs, ValueTask<TResult>> handler)
-        => this.AddHandler(channel, this.Wrap(handler), once: true);
+        => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap(this.serializer, channel, handler), once: true);
 
     /// <summary>Like <see cref="Handle(string, Func{IpcMainInvokeEvent, IpcArgs, Task})"/>, removed after its first invoke.</summary>
     /// <param name="channel">The channel.</param>
     /// <param name="handler">The handler.</param>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
     public void HandleOnce(string channel, Func<IpcMainInvokeEvent, IpcArgs, Task> handler)
-        => this.AddHandler(channel, Wrap(handler), once: true);
+        => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap(channel, handler), once: true);
 
     /// <summary>Like <see cref="Handle(string, Action{IpcMainInvokeEvent, IpcArgs})"/>, removed after its first invoke.</summary>
     /// <param name="channel">The channel.</param>
     /// <param name="handler">The handler.</param>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
     public void HandleOnce(string channel, Action<IpcMainInvokeEvent, IpcArgs> handler)
-        => this.AddHandler(channel, Wrap(handler), once: true);
+        => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap(channel, handler), once: true);
+
+    /// <summary>
+    /// Registers a handler that answers <see cref="IpcRenderer.InvokeStream{TItem}(string, object?[])"/> on
+    /// <paramref name="channel"/> with a sequence of items. Items are sent as the caller consumes them (back-pressure:
+    /// the handler's enumeration waits while the caller is <see cref="IpcBridgeOptions.StreamWindow"/> items behind);
+    /// when the caller stops early or goes away, <see cref="IpcMainInvokeEvent.CancellationToken"/> is cancelled and the
+    /// enumeration is ended.
+    /// </summary>
+    /// <typeparam name="TItem">The item type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="handler">The handler; an exception it throws ends the caller's stream with <see cref="IpcInvocationException"/>.</param>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    public void HandleStream<TItem>(string channel, Func<IpcMainInvokeEvent, IpcArgs, IAsyncEnumerable<TItem>> handler)
+        => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.WrapStream(this.serializer, channel, handler), once: false);
 
     /// <summary>Removes the handler of <paramref name="channel"/>, if any.</summary>
     /// <param name="channel">The channel.</param>
-    public void RemoveHandler(string channel) => this.handlers.TryRemove(channel ?? throw new ArgumentNullException(nameof(channel)), out _);
+    public void RemoveHandler(string channel) => this.handlers.Remove(channel);
 
     /// <summary>Gets a value indicating whether a handler is registered for <paramref name="channel"/>.</summary>
     /// <param name="channel">The channel.</param>
     /// <returns><see langword="true"/> when one is.</returns>
-    public bool HasHandler(string channel) => this.handlers.ContainsKey(channel);
+    public bool HasHandler(string channel) => this.handlers.Contains(channel);
 
     internal void DispatchSend(WebContents sender, string channel, IpcArgs args, IReadOnlyList<MessagePortMain> ports)
     {
@@ -252,66 +263,7 @@ public sealed partial class IpcMain : IIpcCapability
     }
 
     internal void DispatchInvoke(WebContents sender, IpcConnection connection, Frame frame, IpcArgs args)
-    {
-        string channel = frame.Channel;
-        if (!this.TryTakeHandler(channel, out InvokeHandler? handler))
-        {
-            connection.SendError(frame.CallId, new ErrorPayload { Code = ErrorCode.NoHandler, Message = $"No handler registered for '{channel}'" });
-            return;
-        }
-
-        CancellationToken token = connection.BeginInbound(frame.CallId);
-        var e = new IpcMainInvokeEvent(sender, channel, token);
-        ValueTask<ReadOnlyMemory<byte>> pending;
-        try
-        {
-            pending = handler(e, args);
-        }
-        catch (Exception ex)
-        {
-            Fail(connection, frame.CallId, ex);
-            return;
-        }
-
-        if (pending.IsCompletedSuccessfully)
-        {
-            connection.EndInbound(frame.CallId);
-            connection.SendResult(frame.CallId, pending.Result);
-        }
-        else
-        {
-            _ = CompleteAsync(connection, frame.CallId, pending);
-        }
-    }
-
-    private static async Task CompleteAsync(IpcConnection connection, long callId, ValueTask<ReadOnlyMemory<byte>> pending)
-    {
-        try
-        {
-            ReadOnlyMemory<byte> result = await pending.ConfigureAwait(false);
-            connection.SendResult(callId, result);
-        }
-        catch (Exception ex)
-        {
-            Fail(connection, callId, ex);
-        }
-        finally
-        {
-            connection.EndInbound(callId);
-        }
-    }
-
-    private static void Fail(IpcConnection connection, long callId, Exception ex)
-    {
-        connection.EndInbound(callId);
-        connection.SendError(callId, new ErrorPayload
-        {
-            Code = ex is IpcSerializationException ? ErrorCode.Serialization : ErrorCode.HandlerFailed,
-            Type = ex.GetType().FullName,
-            Message = ex.Message,
-            Stack = ex.StackTrace,
-        });
-    }
+        => this.handlers.Dispatch(connection, frame, args, token => new IpcMainInvokeEvent(sender, frame.Channel, token));
 
     private static Action<IpcMainEvent, IpcArgs> Typed<T>(Action<IpcMainEvent, T> listener)
     {
@@ -353,134 +305,5 @@ public sealed partial class IpcMain : IIpcCapability
 
         this.listeners.Remove(channel, listener);
         return this;
-    }
-
-    private void AddHandler(string channel, InvokeHandler handler, bool once)
-    {
-        if (channel is null)
-        {
-            throw new ArgumentNullException(nameof(channel));
-        }
-
-        if (!this.handlers.TryAdd(channel, new HandlerEntry(handler, once)))
-        {
-            throw new InvalidOperationException($"Attempted to register a second handler for '{channel}'.");
-        }
-    }
-
-    private bool TryTakeHandler(string channel, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out InvokeHandler? handler)
-    {
-        handler = null;
-        if (!this.handlers.TryGetValue(channel, out HandlerEntry? entry))
-        {
-            return false;
-        }
-
-        // A once-handler belongs to whichever invoke removes it first.
-        if (entry.Once && !((ICollection<KeyValuePair<string, HandlerEntry>>)this.handlers).Remove(new KeyValuePair<string, HandlerEntry>(channel, entry)))
-        {
-            return false;
-        }
-
-        handler = entry.Handler;
-        return true;
-    }
-
-    private InvokeHandler Wrap<TResult>(Func<IpcMainInvokeEvent, IpcArgs, TResult> handler)
-    {
-        if (handler is null)
-        {
-            throw new ArgumentNullException(nameof(handler));
-        }
-
-        PayloadSerializer s = this.serializer;
-        return (e, a) => new ValueTask<ReadOnlyMemory<byte>>(s.SerializeValue(handler(e, a)));
-    }
-
-    private InvokeHandler Wrap<TResult>(Func<IpcMainInvokeEvent, IpcArgs, Task<TResult>> handler)
-    {
-        if (handler is null)
-        {
-            throw new ArgumentNullException(nameof(handler));
-        }
-
-        PayloadSerializer s = this.serializer;
-        return (e, a) =>
-        {
-            Task<TResult> task = handler(e, a) ?? throw new InvalidOperationException($"The handler for '{e.Channel}' returned a null task.");
-            return task.Status == TaskStatus.RanToCompletion
-                ? new ValueTask<ReadOnlyMemory<byte>>(s.SerializeValue(task.Result))
-                : AwaitAsync(task, s);
-        };
-
-        static async ValueTask<ReadOnlyMemory<byte>> AwaitAsync(Task<TResult> task, PayloadSerializer s) => s.SerializeValue(await task.ConfigureAwait(false));
-    }
-
-    private InvokeHandler Wrap<TResult>(Func<IpcMainInvokeEvent, IpcArgs, ValueTask<TResult>> handler)
-    {
-        if (handler is null)
-        {
-            throw new ArgumentNullException(nameof(handler));
-        }
-
-        PayloadSerializer s = this.serializer;
-        return (e, a) =>
-        {
-            ValueTask<TResult> task = handler(e, a);
-            return task.IsCompletedSuccessfully
-                ? new ValueTask<ReadOnlyMemory<byte>>(s.SerializeValue(task.Result))
-                : AwaitAsync(task, s);
-        };
-
-        static async ValueTask<ReadOnlyMemory<byte>> AwaitAsync(ValueTask<TResult> task, PayloadSerializer s) => s.SerializeValue(await task.ConfigureAwait(false));
-    }
-
-    private static InvokeHandler Wrap(Func<IpcMainInvokeEvent, IpcArgs, Task> handler)
-    {
-        if (handler is null)
-        {
-            throw new ArgumentNullException(nameof(handler));
-        }
-
-        return (e, a) =>
-        {
-            Task task = handler(e, a) ?? throw new InvalidOperationException($"The handler for '{e.Channel}' returned a null task.");
-            return task.Status == TaskStatus.RanToCompletion ? new ValueTask<ReadOnlyMemory<byte>>(NullResult) : AwaitAsync(task);
-        };
-
-        static async ValueTask<ReadOnlyMemory<byte>> AwaitAsync(Task task)
-        {
-            await task.ConfigureAwait(false);
-            return NullResult;
-        }
-    }
-
-    private static InvokeHandler Wrap(Action<IpcMainInvokeEvent, IpcArgs> handler)
-    {
-        if (handler is null)
-        {
-            throw new ArgumentNullException(nameof(handler));
-        }
-
-        return (e, a) =>
-        {
-            handler(e, a);
-            return new ValueTask<ReadOnlyMemory<byte>>(NullResult);
-        };
-    }
-
-    private static readonly byte[] NullResult = "null"u8.ToArray();
-
-    private sealed class HandlerEntry
-    {
-        public HandlerEntry(InvokeHandler handler, bool once)
-        {
-            this.Handler = handler;
-            this.Once = once;
-        }
-
-        public InvokeHandler Handler { get; }
-
-        public bool Once { get; }
     }
 }

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
 using IpcBridge.Diagnostics;
 using IpcBridge.Ports;
 using IpcBridge.Protocol;
@@ -102,6 +104,81 @@ public sealed partial class WebContents : IIpcCapability, IFrameHandler
         this.owner.Ports.SendWithPorts(this.Connection, FrameKind.Send, channel, payload, ports);
     }
 
+    /// <summary>
+    /// Invokes the endpoint's handler for <paramref name="channel"/> (<see cref="IpcRenderer.Handle{TResult}(string, Func{IpcRendererInvokeEvent, IpcArgs, TResult})"/>)
+    /// and awaits its result: what Electron lacks as <c>webContents.invoke</c>. Always bounded by a time limit
+    /// (<see cref="IpcBridgeOptions.MainInvokeTimeout"/>, or the channel's in <see cref="IpcBridgeOptions.ChannelTimeouts"/>),
+    /// because a renderer may hang or be hostile.
+    /// </summary>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="channel">The channel; the endpoint's allowlist must grant <see cref="IpcOperation.Handle"/> on it.</param>
+    /// <param name="args">The arguments.</param>
+    /// <returns>The handler's result.</returns>
+    /// <exception cref="IpcAccessDeniedException">The endpoint's allowlist does not let it handle <paramref name="channel"/>.</exception>
+    /// <exception cref="IpcTimeoutException">No answer came in time; the handler's token was cancelled.</exception>
+    /// <exception cref="IpcInvocationException">No handler is registered there, or it threw (its type, message and stack are kept).</exception>
+    /// <exception cref="IpcSerializationException">An argument or the result cannot be (de)serialized.</exception>
+    /// <exception cref="IpcDisconnectedException">The endpoint is destroyed, or went away before answering.</exception>
+    public Task<TResult> InvokeAsync<TResult>(string channel, params object?[] args)
+        => this.InvokeCoreAsync<TResult>(channel, args, null, CancellationToken.None);
+
+    /// <summary>Invokes the endpoint's handler for <paramref name="channel"/>, cancellably; see <see cref="InvokeAsync{TResult}(string, object?[])"/>.</summary>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="args">The arguments.</param>
+    /// <param name="cancellationToken">Cancels the wait here and the handler's <see cref="IpcRendererInvokeEvent.CancellationToken"/> there.</param>
+    /// <returns>The handler's result.</returns>
+    /// <exception cref="IpcAccessDeniedException">The endpoint's allowlist does not let it handle <paramref name="channel"/>.</exception>
+    /// <exception cref="IpcTimeoutException">No answer came in time.</exception>
+    /// <exception cref="IpcInvocationException">No handler is registered there, or it threw.</exception>
+    /// <exception cref="IpcDisconnectedException">The endpoint is destroyed, or went away before answering.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public Task<TResult> InvokeAsync<TResult>(string channel, object?[] args, CancellationToken cancellationToken)
+        => this.InvokeCoreAsync<TResult>(channel, args, null, cancellationToken);
+
+    /// <summary>Invokes the endpoint's handler for <paramref name="channel"/> with a time limit for this call.</summary>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="args">The arguments.</param>
+    /// <param name="timeout">How long to wait; positive and finite.</param>
+    /// <param name="cancellationToken">Cancels the wait here and the handler's token there.</param>
+    /// <returns>The handler's result.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is not positive and finite.</exception>
+    /// <exception cref="IpcAccessDeniedException">The endpoint's allowlist does not let it handle <paramref name="channel"/>.</exception>
+    /// <exception cref="IpcTimeoutException">No answer came within <paramref name="timeout"/>.</exception>
+    /// <exception cref="IpcInvocationException">No handler is registered there, or it threw.</exception>
+    /// <exception cref="IpcDisconnectedException">The endpoint is destroyed, or went away before answering.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public Task<TResult> InvokeAsync<TResult>(string channel, object?[] args, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        if (timeout == Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "An invoke from main is always bounded: pass a finite time limit.");
+        }
+
+        return this.InvokeCoreAsync<TResult>(channel, args, timeout, cancellationToken);
+    }
+
+    /// <summary>
+    /// Invokes the endpoint's stream handler for <paramref name="channel"/> (<see cref="IpcRenderer.HandleStream{TItem}"/>) and
+    /// reads its items as they come, with back-pressure; disposing the enumerator early stops the handler. The endpoint going
+    /// away ends the enumeration with <see cref="IpcDisconnectedException"/>.
+    /// </summary>
+    /// <typeparam name="TItem">The item type.</typeparam>
+    /// <param name="channel">The channel; the endpoint's allowlist must grant <see cref="IpcOperation.Handle"/> on it.</param>
+    /// <param name="args">The arguments.</param>
+    /// <returns>The items.</returns>
+    /// <exception cref="IpcAccessDeniedException">The endpoint's allowlist does not let it handle <paramref name="channel"/> (thrown at once).</exception>
+    /// <exception cref="IpcInvocationException">While enumerating: no stream handler there, or it threw.</exception>
+    /// <exception cref="IpcDisconnectedException">While enumerating: the endpoint went away.</exception>
+    public IAsyncEnumerable<TItem> InvokeStream<TItem>(string channel, params object?[] args)
+    {
+        this.CheckReceive(channel, IpcOperation.Handle);
+        PayloadSerializer serializer = this.Connection.Serializer;
+        byte[] payload = serializer.SerializeArgs(args);
+        return StreamCalls.ReadAsync(this.Connection, channel, payload, this.owner.Options.StreamWindow, item => serializer.Deserialize<TItem>(item.Span, $"an item of '{channel}'"));
+    }
+
     /// <summary>Closes the link to this endpoint; it is destroyed and its pending calls fail with <see cref="IpcDisconnectedException"/>.</summary>
     public void Close() => this.Connection.Close(new IpcDisconnectedException($"Endpoint {this.Id} was closed by main.", DisconnectReason.LocalClosed));
 
@@ -163,6 +240,7 @@ public sealed partial class WebContents : IIpcCapability, IFrameHandler
                 return;
 
             case FrameKind.Invoke:
+            case FrameKind.InvokeStream:
                 if (!this.Allowlist.IsAllowed(IpcOperation.Invoke, frame.Channel))
                 {
                     this.Deny(IpcOperation.Invoke, frame.Channel);
@@ -202,6 +280,16 @@ public sealed partial class WebContents : IIpcCapability, IFrameHandler
                 Log.EventHandlerFailed(this.logger, nameof(this.Destroyed), ex);
             }
         }
+    }
+
+    private async Task<TResult> InvokeCoreAsync<TResult>(string channel, object?[] args, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        this.CheckReceive(channel, IpcOperation.Handle);
+        TimeSpan? limit = this.owner.Options.TimeoutFor(channel, timeout, this.owner.Options.MainInvokeTimeout);
+        byte[] payload = this.Connection.Serializer.SerializeArgs(args);
+        this.ThrowIfDestroyed();
+        ReadOnlyMemory<byte> result = await this.Connection.CallAsync(FrameKind.Invoke, channel, payload, null, limit, cancellationToken, out _).ConfigureAwait(false);
+        return this.Connection.Serializer.Deserialize<TResult>(result.Span, $"the result of '{channel}'");
     }
 
     private void CheckReceive(string channel, IpcOperation operation)

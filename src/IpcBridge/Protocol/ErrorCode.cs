@@ -17,4 +17,7 @@ internal enum ErrorCode
 
     /// <summary>The receiver refused the call for a limit (pending calls, size).</summary>
     LimitExceeded = 4,
+
+    /// <summary>The handler gave up because the call was cancelled at its side.</summary>
+    Cancelled = 5,
 }

@@ -123,9 +123,9 @@ internal sealed class FrameDispatcher
     }
 
     /// <summary>Calls, one-way messages and port messages count against the limit; control frames (cancel, port close, ack) never do.</summary>
-    private static bool IsBounded(Frame frame) => frame.Kind is FrameKind.Send or FrameKind.SendSync or FrameKind.Invoke or FrameKind.PortMessage;
+    private static bool IsBounded(Frame frame) => frame.Kind is FrameKind.Send or FrameKind.SendSync or FrameKind.Invoke or FrameKind.InvokeStream or FrameKind.PortMessage;
 
-    private static bool IsCall(Frame frame) => frame.Kind is FrameKind.SendSync or FrameKind.Invoke;
+    private static bool IsCall(Frame frame) => frame.Kind is FrameKind.SendSync or FrameKind.Invoke or FrameKind.InvokeStream;
 
     private void Refuse(IpcConnection connection, Frame frame, QueueLimit bound)
     {

@@ -44,4 +44,13 @@ internal enum FrameKind : byte
 
     /// <summary>Marks the last frame for the port named by <see cref="Frame.PortId"/> on its old route; what came over the new route may follow.</summary>
     PortFence = 14,
+
+    /// <summary>A request for a handler's stream of items; <see cref="Frame.PortId"/> carries the caller's initial credit. Answered by StreamItem frames, then Result (the end) or Error.</summary>
+    InvokeStream = 15,
+
+    /// <summary>One item of the stream answering call <see cref="Frame.CallId"/>; the payload is one JSON value.</summary>
+    StreamItem = 16,
+
+    /// <summary>The caller of stream <see cref="Frame.CallId"/> consumed <see cref="Frame.PortId"/> more items: the producer may send that many more.</summary>
+    StreamCredit = 17,
 }

@@ -21,7 +21,7 @@ internal sealed class IpcConnection : IFrameReceiver
     private readonly ILogger logger;
     private readonly int maxPendingCalls;
     private readonly ConcurrentDictionary<long, PendingCall> pending = new();
-    private readonly ConcurrentDictionary<long, CancellationTokenSource> inbound = new();
+    private readonly ConcurrentDictionary<long, InboundCall> inbound = new();
     private long lastCallId;
     private IpcDisconnectedException? closedReason;
     private int peerReason = -1;
@@ -67,6 +67,13 @@ internal sealed class IpcConnection : IFrameReceiver
 
     /// <summary>Sends a call frame and returns its answer's payload.</summary>
     public Task<ReadOnlyMemory<byte>> CallAsync(FrameKind kind, string channel, ReadOnlyMemory<byte> payload, long[]? ports, CancellationToken cancellationToken, out long callId)
+        => this.CallAsync(kind, channel, payload, ports, null, cancellationToken, out callId);
+
+    /// <summary>
+    /// Sends a call frame and returns its answer's payload. With a <paramref name="timeout"/>, the call fails with
+    /// <see cref="IpcTimeoutException"/> when no answer came in time, and the handler's token is cancelled.
+    /// </summary>
+    public Task<ReadOnlyMemory<byte>> CallAsync(FrameKind kind, string channel, ReadOnlyMemory<byte> payload, long[]? ports, TimeSpan? timeout, CancellationToken cancellationToken, out long callId)
     {
         callId = 0;
         if (cancellationToken.IsCancellationRequested)
@@ -74,56 +81,33 @@ internal sealed class IpcConnection : IFrameReceiver
             return Task.FromCanceled<ReadOnlyMemory<byte>>(cancellationToken);
         }
 
-        if (this.pending.Count >= this.maxPendingCalls)
-        {
-            throw new IpcException($"Too many pending calls on this link ({this.maxPendingCalls}); see IpcBridgeOptions.MaxPendingCalls.");
-        }
-
-        long id = Interlocked.Increment(ref this.lastCallId);
-        callId = id;
         var call = new PendingCall(channel);
-        this.pending[id] = call;
-        try
-        {
-            this.Write(new Frame(kind, id, channel, payload, ports));
-        }
-        catch
-        {
-            this.pending.TryRemove(id, out _);
-            throw;
-        }
-
-        // The link may have closed between the check in Write and adding the call: fail it now rather than never.
-        IpcDisconnectedException? closed = this.ClosedReason;
-        if (closed is not null && this.pending.TryRemove(id, out _))
-        {
-            call.Completion.TrySetException(new IpcDisconnectedException(closed.Message, closed.Reason, closed));
-        }
-
-        if (cancellationToken.CanBeCanceled)
-        {
-            call.Registration = cancellationToken.Register(() => this.CancelCall(id, cancellationToken));
-
-            // Answered before the registration existed: nothing will dispose it otherwise.
-            if (call.Completion.Task.IsCompleted)
-            {
-                call.Registration.Dispose();
-            }
-        }
-
+        callId = this.Start(call, new Frame(kind, 0, channel, payload, ports), timeout, cancellationToken);
         return call.Completion.Task;
     }
 
-    /// <summary>Abandons a call whose caller stopped waiting (sync timeout); a late answer is ignored.</summary>
+    /// <summary>Sends an InvokeStream frame granting <paramref name="window"/> items of credit; the answer's items arrive in the returned call.</summary>
+    public StreamCall CallStream(string channel, ReadOnlyMemory<byte> payload, int window, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var call = new StreamCall(channel, window);
+        call.Id = this.Start(call, new Frame(FrameKind.InvokeStream, 0, channel, payload, null, window), null, cancellationToken);
+        return call;
+    }
+
+    /// <summary>Tells the producer of stream <paramref name="callId"/> that <paramref name="count"/> more items were consumed.</summary>
+    public void GrantCredit(long callId, int count)
+        => this.TryWrite(new Frame(FrameKind.StreamCredit, callId, string.Empty, ReadOnlyMemory<byte>.Empty, null, count));
+
+    /// <summary>Abandons a call whose caller stopped waiting (sync timeout, a stream disposed early); a late answer is ignored.</summary>
     public void Abandon(long callId)
     {
         if (this.pending.TryRemove(callId, out PendingCall? call))
         {
-            call.Registration.Dispose();
+            call.Release();
             this.TryWrite(new Frame(FrameKind.Cancel, callId, string.Empty, ReadOnlyMemory<byte>.Empty));
         }
     }
-
 
     public void SendResult(long callId, ReadOnlyMemory<byte> payload)
         => this.TryWrite(new Frame(FrameKind.Result, callId, string.Empty, payload));
@@ -135,23 +119,31 @@ internal sealed class IpcConnection : IFrameReceiver
     }
 
     /// <summary>Tracks an inbound call so a Cancel frame or the end of the link can cancel its handler.</summary>
-    public CancellationToken BeginInbound(long callId)
+    public CancellationToken BeginInbound(long callId) => this.Track(callId, new InboundCall(null));
+
+    /// <summary>Tracks an inbound stream call whose caller granted <paramref name="window"/> items of credit.</summary>
+    public CancellationToken BeginInboundStream(long callId, int window) => this.Track(callId, new InboundCall(new SemaphoreSlim(window, window)));
+
+    /// <summary>Sends one item of an inbound stream once the caller has credit for it.</summary>
+    public async ValueTask SendStreamItemAsync(long callId, ReadOnlyMemory<byte> item, CancellationToken cancellationToken)
     {
-        var cts = new CancellationTokenSource();
-        this.inbound[callId] = cts;
-        if (this.IsClosed)
+        if (!this.inbound.TryGetValue(callId, out InboundCall? call) || call.Credits is null)
         {
-            cts.Cancel();
+            throw new InvalidOperationException($"Call {callId} is not a stream in progress.");
         }
 
-        return cts.Token;
+        await call.Credits.WaitAsync(cancellationToken).ConfigureAwait(false);
+        this.Write(new Frame(FrameKind.StreamItem, callId, string.Empty, item));
     }
+
+    /// <summary>Gets a value indicating whether the inbound call's token was cancelled (by the caller, its timeout, or the link ending).</summary>
+    public bool IsInboundCancelled(long callId) => this.inbound.TryGetValue(callId, out InboundCall? call) && call.Cancellation.IsCancellationRequested;
 
     public void EndInbound(long callId)
     {
-        if (this.inbound.TryRemove(callId, out CancellationTokenSource? cts))
+        if (this.inbound.TryRemove(callId, out InboundCall? call))
         {
-            cts.Dispose();
+            call.Dispose();
         }
     }
 
@@ -181,9 +173,16 @@ internal sealed class IpcConnection : IFrameReceiver
             case FrameKind.Error:
                 this.Complete(frame);
                 break;
+            case FrameKind.StreamItem:
+                this.Deliver(frame);
+                break;
+            case FrameKind.StreamCredit:
+                this.Credit(frame);
+                break;
             case FrameKind.Send:
             case FrameKind.SendSync:
             case FrameKind.Invoke:
+            case FrameKind.InvokeStream:
             case FrameKind.Cancel:
             case FrameKind.PortMessage:
             case FrameKind.PortClose:
@@ -230,22 +229,15 @@ internal sealed class IpcConnection : IFrameReceiver
         {
             if (this.pending.TryRemove(id, out PendingCall? call))
             {
-                call.Registration.Dispose();
-                call.Completion.TrySetException(new IpcDisconnectedException(
+                call.Release();
+                call.Fail(new IpcDisconnectedException(
                     $"The call on channel '{call.Channel}' could not complete: {reason.Message}", reason.Reason, reason));
             }
         }
 
-        foreach (CancellationTokenSource cts in this.inbound.Values)
+        foreach (InboundCall call in this.inbound.Values)
         {
-            try
-            {
-                cts.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // The handler finished between the snapshot and the cancel; nothing to cancel.
-            }
+            call.Cancel();
         }
 
         if (!this.dispatcher.Enqueue(() => this.handler.HandleClosed(this, reason)))
@@ -260,16 +252,9 @@ internal sealed class IpcConnection : IFrameReceiver
     {
         if (frame.Kind == FrameKind.Cancel)
         {
-            if (this.inbound.TryGetValue(frame.CallId, out CancellationTokenSource? cts))
+            if (this.inbound.TryGetValue(frame.CallId, out InboundCall? call))
             {
-                try
-                {
-                    cts.Cancel();
-                }
-                catch (ObjectDisposedException)
-                {
-                    // Completed meanwhile.
-                }
+                call.Cancel();
             }
 
             return;
@@ -284,12 +269,119 @@ internal sealed class IpcConnection : IFrameReceiver
         this.Close(new IpcDisconnectedException($"The peer broke the protocol: {what}.", DisconnectReason.ProtocolViolation, new IpcProtocolException(what)));
     }
 
-    private void CancelCall(long callId, CancellationToken token)
+    /// <summary>Numbers and registers a call, writes its frame, and arms its cancellation and timeout.</summary>
+    private long Start(PendingCall call, Frame frame, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        if (this.pending.Count >= this.maxPendingCalls)
+        {
+            throw new IpcException($"Too many pending calls on this link ({this.maxPendingCalls}); see IpcBridgeOptions.MaxPendingCalls.");
+        }
+
+        long id = Interlocked.Increment(ref this.lastCallId);
+        this.pending[id] = call;
+        try
+        {
+            this.Write(new Frame(frame.Kind, id, frame.Channel, frame.Payload, frame.Ports, frame.PortId));
+        }
+        catch
+        {
+            this.pending.TryRemove(id, out _);
+            throw;
+        }
+
+        // The link may have closed between the check in Write and adding the call: fail it now rather than never.
+        IpcDisconnectedException? closed = this.ClosedReason;
+        if (closed is not null && this.pending.TryRemove(id, out _))
+        {
+            call.Fail(new IpcDisconnectedException(closed.Message, closed.Reason, closed));
+            return id;
+        }
+
+        if (cancellationToken.CanBeCanceled)
+        {
+            call.Registration = cancellationToken.Register(() => this.Stop(id, c => c.Cancel(cancellationToken)));
+        }
+
+        if (timeout is { } limit && limit != Timeout.InfiniteTimeSpan)
+        {
+            call.Timer = new Timer(_ => this.Stop(id, c => c.Fail(new IpcTimeoutException(c.Channel, limit))), null, limit, Timeout.InfiniteTimeSpan);
+        }
+
+        // Answered before the registration or the timer existed: nothing would release them otherwise.
+        if (!this.pending.ContainsKey(id))
+        {
+            call.Release();
+        }
+
+        return id;
+    }
+
+    /// <summary>Ends a call at the caller's side (cancelled, timed out) and tells the handler to stop.</summary>
+    private void Stop(long callId, Action<PendingCall> end)
     {
         if (this.pending.TryRemove(callId, out PendingCall? call))
         {
-            call.Completion.TrySetCanceled(token);
+            call.Release();
+            end(call);
             this.TryWrite(new Frame(FrameKind.Cancel, callId, string.Empty, ReadOnlyMemory<byte>.Empty));
+        }
+    }
+
+    private CancellationToken Track(long callId, InboundCall call)
+    {
+        this.inbound[callId] = call;
+        if (this.IsClosed)
+        {
+            call.Cancel();
+        }
+
+        return call.Cancellation.Token;
+    }
+
+    private void Deliver(Frame frame)
+    {
+        if (!this.pending.TryGetValue(frame.CallId, out PendingCall? call))
+        {
+            if (frame.CallId <= 0 || frame.CallId > Volatile.Read(ref this.lastCallId))
+            {
+                this.Violation($"a stream item for call {frame.CallId}, which was never made");
+            }
+
+            // Otherwise an item of a stream that was cancelled: drop it.
+            return;
+        }
+
+        if (call is not StreamCall stream)
+        {
+            this.Violation($"a stream item for call {frame.CallId}, which is not a stream");
+            return;
+        }
+
+        if (!stream.TryAdd(frame.Payload))
+        {
+            this.Violation($"more stream items for call {frame.CallId} than it granted credit for");
+        }
+    }
+
+    private void Credit(Frame frame)
+    {
+        if (frame.PortId <= 0 || frame.PortId > int.MaxValue)
+        {
+            this.Violation($"a stream credit of {frame.PortId}");
+            return;
+        }
+
+        // An unknown id is a stream that just ended: its credit no longer matters.
+        if (this.inbound.TryGetValue(frame.CallId, out InboundCall? call) && call.Credits is not null)
+        {
+            try
+            {
+                call.Credits.Release((int)frame.PortId);
+            }
+            catch (Exception ex) when (ex is SemaphoreFullException or ObjectDisposedException)
+            {
+                this.Violation($"more stream credit for call {frame.CallId} than items sent");
+            }
         }
     }
 
@@ -319,10 +411,10 @@ internal sealed class IpcConnection : IFrameReceiver
             return;
         }
 
-        call.Registration.Dispose();
+        call.Release();
         if (frame.Kind == FrameKind.Result)
         {
-            call.Completion.TrySetResult(frame.Payload);
+            call.Succeed(frame.Payload);
             return;
         }
 
@@ -338,12 +430,12 @@ internal sealed class IpcConnection : IFrameReceiver
 
         if (error is null)
         {
-            call.Completion.TrySetException(new IpcProtocolException($"The answer on channel '{call.Channel}' was a malformed error."));
+            call.Fail(new IpcProtocolException($"The answer on channel '{call.Channel}' was a malformed error."));
             this.Violation("a malformed error frame");
             return;
         }
 
-        call.Completion.TrySetException(ToException(call.Channel, error));
+        call.Fail(ToException(call.Channel, error));
     }
 
     internal static Exception ToException(string channel, ErrorPayload error) => error.Code switch
@@ -352,10 +444,12 @@ internal sealed class IpcConnection : IFrameReceiver
         ErrorCode.Serialization => new IpcSerializationException($"Serialization failed at the other end of channel '{channel}': {error.Message}"),
         ErrorCode.LimitExceeded => new IpcException($"The receiver on channel '{channel}' refused the call: {error.Message}"),
         ErrorCode.NoHandler => new IpcInvocationException(channel, error.Message),
+        ErrorCode.Cancelled => new OperationCanceledException($"The handler for '{channel}' was cancelled: {error.Message}"),
         _ => new IpcInvocationException(channel, $"Error invoking remote method '{channel}': {error.Type}: {error.Message}", error.Type, error.Message, error.Stack),
     };
 
-    private sealed class PendingCall
+    /// <summary>A call waiting for its answer.</summary>
+    internal class PendingCall
     {
         public PendingCall(string channel) => this.Channel = channel;
 
@@ -364,5 +458,95 @@ internal sealed class IpcConnection : IFrameReceiver
         public TaskCompletionSource<ReadOnlyMemory<byte>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public CancellationTokenRegistration Registration { get; set; }
+
+        public Timer? Timer { get; set; }
+
+        /// <summary>Drops the cancellation registration and the timer; the call is no longer pending.</summary>
+        public void Release()
+        {
+            this.Registration.Dispose();
+            this.Timer?.Dispose();
+        }
+
+        public virtual void Succeed(ReadOnlyMemory<byte> payload) => this.Completion.TrySetResult(payload);
+
+        public virtual void Fail(Exception error) => this.Completion.TrySetException(error);
+
+        public virtual void Cancel(CancellationToken token) => this.Completion.TrySetCanceled(token);
+    }
+
+    /// <summary>A stream call: its items queue here until the caller reads them; the answer ends the queue.</summary>
+    internal sealed class StreamCall : PendingCall
+    {
+        private readonly System.Threading.Channels.Channel<ReadOnlyMemory<byte>> items =
+            System.Threading.Channels.Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+
+        private int credit;
+
+        public StreamCall(string channel, int window)
+            : base(channel)
+        {
+            this.Window = window;
+            this.credit = window;
+        }
+
+        public long Id { get; set; }
+
+        public int Window { get; }
+
+        public System.Threading.Channels.ChannelReader<ReadOnlyMemory<byte>> Items => this.items.Reader;
+
+        /// <summary>Queues an item; <see langword="false"/> when the producer sent more than it had credit for.</summary>
+        public bool TryAdd(ReadOnlyMemory<byte> item) => Interlocked.Decrement(ref this.credit) >= 0 && this.items.Writer.TryWrite(item);
+
+        /// <summary>Records credit granted back to the producer.</summary>
+        public void Granted(int count) => Interlocked.Add(ref this.credit, count);
+
+        public override void Succeed(ReadOnlyMemory<byte> payload)
+        {
+            base.Succeed(payload);
+            this.items.Writer.TryComplete();
+        }
+
+        public override void Fail(Exception error)
+        {
+            base.Fail(error);
+            this.items.Writer.TryComplete(error);
+        }
+
+        public override void Cancel(CancellationToken token)
+        {
+            base.Cancel(token);
+            this.items.Writer.TryComplete(new OperationCanceledException(token));
+        }
+    }
+
+    /// <summary>A call being handled at this side.</summary>
+    private sealed class InboundCall : IDisposable
+    {
+        public InboundCall(SemaphoreSlim? credits) => this.Credits = credits;
+
+        public CancellationTokenSource Cancellation { get; } = new();
+
+        /// <summary>Gets the items a stream's producer may still send, or <see langword="null"/> for a one-result call.</summary>
+        public SemaphoreSlim? Credits { get; }
+
+        public void Cancel()
+        {
+            try
+            {
+                this.Cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The handler finished between the lookup and the cancel; nothing to cancel.
+            }
+        }
+
+        public void Dispose()
+        {
+            this.Cancellation.Dispose();
+            this.Credits?.Dispose();
+        }
     }
 }

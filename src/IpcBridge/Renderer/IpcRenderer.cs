@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using System.Threading;
@@ -25,6 +26,7 @@ namespace IpcBridge;
 public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
 {
     private readonly ListenerRegistry<IpcRendererEvent> listeners = new();
+    private readonly HandlerRegistry<IpcRendererInvokeEvent> handlers = new();
     private readonly RendererIdentity identity;
     private readonly IpcBridgeOptions options;
     private readonly ILogger logger;
@@ -164,13 +166,121 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
     /// <exception cref="IpcSerializationException">An argument or the result cannot be (de)serialized.</exception>
     /// <exception cref="IpcDisconnectedException">Main went away before answering.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
-    public async Task<TResult> InvokeAsync<TResult>(string channel, object?[] args, CancellationToken cancellationToken)
+    public Task<TResult> InvokeAsync<TResult>(string channel, object?[] args, CancellationToken cancellationToken)
+        => this.InvokeCoreAsync<TResult>(channel, args, null, cancellationToken);
+
+    /// <summary>Invokes main's handler for <paramref name="channel"/> with a time limit for this call.</summary>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="args">The arguments.</param>
+    /// <param name="timeout">How long to wait for the answer, or <see cref="Timeout.InfiniteTimeSpan"/>; overrides <see cref="IpcBridgeOptions.InvokeTimeout"/> and <see cref="IpcBridgeOptions.ChannelTimeouts"/>.</param>
+    /// <param name="cancellationToken">Cancels the wait here and the handler's <see cref="IpcMainInvokeEvent.CancellationToken"/> in main.</param>
+    /// <returns>The handler's result.</returns>
+    /// <exception cref="IpcTimeoutException">No answer came within <paramref name="timeout"/>; the handler's token was cancelled.</exception>
+    /// <exception cref="IpcAccessDeniedException">The allowlist (here or in main) does not permit invoking <paramref name="channel"/>.</exception>
+    /// <exception cref="IpcInvocationException">No handler is registered, or the handler threw.</exception>
+    /// <exception cref="IpcSerializationException">An argument or the result cannot be (de)serialized.</exception>
+    /// <exception cref="IpcDisconnectedException">Main went away before answering.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public Task<TResult> InvokeAsync<TResult>(string channel, object?[] args, TimeSpan timeout, CancellationToken cancellationToken = default)
+        => this.InvokeCoreAsync<TResult>(channel, args, timeout, cancellationToken);
+
+    /// <summary>
+    /// Invokes main's stream handler for <paramref name="channel"/> (<see cref="IpcMain.HandleStream{TItem}"/>) and reads its
+    /// items as they come. The call starts when enumeration starts; main's handler runs only as far ahead of the reading as
+    /// <see cref="IpcBridgeOptions.StreamWindow"/> allows; disposing the enumerator early, or cancelling it through
+    /// <c>WithCancellation</c>, stops the handler.
+    /// </summary>
+    /// <typeparam name="TItem">The item type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="args">The arguments.</param>
+    /// <returns>The items.</returns>
+    /// <exception cref="IpcAccessDeniedException">The allowlist does not permit invoking <paramref name="channel"/> (thrown at once).</exception>
+    /// <exception cref="IpcSerializationException">An argument cannot be serialized (thrown at once), or an item cannot be read.</exception>
+    /// <exception cref="IpcInvocationException">While enumerating: no stream handler is registered, or it threw.</exception>
+    /// <exception cref="IpcDisconnectedException">While enumerating: main went away; the stream ends with it.</exception>
+    public IAsyncEnumerable<TItem> InvokeStream<TItem>(string channel, params object?[] args)
     {
         this.Check(IpcOperation.Invoke, channel);
         byte[] payload = this.Connection.Serializer.SerializeArgs(args);
-        ReadOnlyMemory<byte> result = await this.Connection.CallAsync(FrameKind.Invoke, channel, payload, null, cancellationToken, out _).ConfigureAwait(false);
-        return this.Connection.Serializer.Deserialize<TResult>(result.Span, $"the result of '{channel}'");
+        PayloadSerializer serializer = this.Connection.Serializer;
+        return StreamCalls.ReadAsync(this.Connection, channel, payload, this.options.StreamWindow, item => serializer.Deserialize<TItem>(item.Span, $"an item of '{channel}'"));
     }
+
+    /// <summary>Registers the handler for main's invokes on <paramref name="channel"/> (<see cref="WebContents.InvokeAsync{TResult}(string, object?[])"/>).</summary>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="channel">The channel; the allowlist must grant <see cref="IpcOperation.Handle"/> on it.</param>
+    /// <param name="handler">The handler; its exception reaches main as <see cref="IpcInvocationException"/>.</param>
+    /// <exception cref="IpcAccessDeniedException">The allowlist does not permit handling <paramref name="channel"/>.</exception>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    public void Handle<TResult>(string channel, Func<IpcRendererInvokeEvent, IpcArgs, TResult> handler)
+        => this.AddHandler(channel, HandlerRegistry<IpcRendererInvokeEvent>.Wrap(this.Connection.Serializer, channel, handler), once: false);
+
+    /// <summary>Registers the handler for main's invokes on <paramref name="channel"/>; the returned task is awaited.</summary>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="channel">The channel; the allowlist must grant <see cref="IpcOperation.Handle"/> on it.</param>
+    /// <param name="handler">The handler; its exception reaches main as <see cref="IpcInvocationException"/>.</param>
+    /// <exception cref="IpcAccessDeniedException">The allowlist does not permit handling <paramref name="channel"/>.</exception>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    // An async lambda converts to Task<T> and ValueTask<T> alike; the idiomatic async lambda must pick Task<T>.
+    [OverloadResolutionPriority(1)]
+    public void Handle<TResult>(string channel, Func<IpcRendererInvokeEvent, IpcArgs, Task<TResult>> handler)
+        => this.AddHandler(channel, HandlerRegistry<IpcRendererInvokeEvent>.Wrap(this.Connection.Serializer, channel, handler), once: false);
+
+    /// <summary>Registers the handler for main's invokes on <paramref name="channel"/>; the returned value task is awaited.</summary>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="channel">The channel; the allowlist must grant <see cref="IpcOperation.Handle"/> on it.</param>
+    /// <param name="handler">The handler.</param>
+    /// <exception cref="IpcAccessDeniedException">The allowlist does not permit handling <paramref name="channel"/>.</exception>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    public void Handle<TResult>(string channel, Func<IpcRendererInvokeEvent, IpcArgs, ValueTask<TResult>> handler)
+        => this.AddHandler(channel, HandlerRegistry<IpcRendererInvokeEvent>.Wrap(this.Connection.Serializer, channel, handler), once: false);
+
+    /// <summary>Registers a handler with no result for main's invokes on <paramref name="channel"/>; main receives <see langword="null"/>.</summary>
+    /// <param name="channel">The channel; the allowlist must grant <see cref="IpcOperation.Handle"/> on it.</param>
+    /// <param name="handler">The handler.</param>
+    /// <exception cref="IpcAccessDeniedException">The allowlist does not permit handling <paramref name="channel"/>.</exception>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    public void Handle(string channel, Func<IpcRendererInvokeEvent, IpcArgs, Task> handler)
+        => this.AddHandler(channel, HandlerRegistry<IpcRendererInvokeEvent>.Wrap(channel, handler), once: false);
+
+    /// <summary>Like <see cref="Handle{TResult}(string, Func{IpcRendererInvokeEvent, IpcArgs, TResult})"/>, removed after its first invoke.</summary>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="channel">The channel; the allowlist must grant <see cref="IpcOperation.Handle"/> on it.</param>
+    /// <param name="handler">The handler.</param>
+    /// <exception cref="IpcAccessDeniedException">The allowlist does not permit handling <paramref name="channel"/>.</exception>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    public void HandleOnce<TResult>(string channel, Func<IpcRendererInvokeEvent, IpcArgs, TResult> handler)
+        => this.AddHandler(channel, HandlerRegistry<IpcRendererInvokeEvent>.Wrap(this.Connection.Serializer, channel, handler), once: true);
+
+    /// <summary>Like <see cref="Handle{TResult}(string, Func{IpcRendererInvokeEvent, IpcArgs, Task{TResult}})"/>, removed after its first invoke.</summary>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="channel">The channel; the allowlist must grant <see cref="IpcOperation.Handle"/> on it.</param>
+    /// <param name="handler">The handler.</param>
+    /// <exception cref="IpcAccessDeniedException">The allowlist does not permit handling <paramref name="channel"/>.</exception>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    [OverloadResolutionPriority(1)]
+    public void HandleOnce<TResult>(string channel, Func<IpcRendererInvokeEvent, IpcArgs, Task<TResult>> handler)
+        => this.AddHandler(channel, HandlerRegistry<IpcRendererInvokeEvent>.Wrap(this.Connection.Serializer, channel, handler), once: true);
+
+    /// <summary>
+    /// Registers a handler that answers <see cref="WebContents.InvokeStream{TItem}(string, object?[])"/> with a sequence
+    /// of items, sent as main consumes them; main stopping early or going away cancels <see cref="IpcRendererInvokeEvent.CancellationToken"/>.
+    /// </summary>
+    /// <typeparam name="TItem">The item type.</typeparam>
+    /// <param name="channel">The channel; the allowlist must grant <see cref="IpcOperation.Handle"/> on it.</param>
+    /// <param name="handler">The handler.</param>
+    /// <exception cref="IpcAccessDeniedException">The allowlist does not permit handling <paramref name="channel"/>.</exception>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    public void HandleStream<TItem>(string channel, Func<IpcRendererInvokeEvent, IpcArgs, IAsyncEnumerable<TItem>> handler)
+    {
+        this.Check(IpcOperation.Handle, channel);
+        this.handlers.Add(channel, HandlerRegistry<IpcRendererInvokeEvent>.WrapStream(this.Connection.Serializer, channel, handler), once: false);
+    }
+
+    /// <summary>Removes the handler of <paramref name="channel"/>, if any.</summary>
+    /// <param name="channel">The channel.</param>
+    public void RemoveHandler(string channel) => this.handlers.Remove(channel);
 
     /// <summary>
     /// Sends a message with ports to main (Electron's <c>ipcRenderer.postMessage</c>); main's listeners find the ports in
@@ -306,6 +416,17 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
                 return;
 
             case FrameKind.Invoke:
+            case FrameKind.InvokeStream:
+                if (!this.Allowlist.IsAllowed(IpcOperation.Handle, frame.Channel))
+                {
+                    Log.RendererFrameDenied(this.logger, IpcOperation.Handle, frame.Channel);
+                    connection.SendError(frame.CallId, new ErrorPayload { Code = ErrorCode.AccessDenied, Operation = IpcOperation.Handle, Message = "Access denied." });
+                    return;
+                }
+
+                this.handlers.Dispatch(connection, frame, new IpcArgs(frame.Payload, connection.Serializer, frame.Channel), token => new IpcRendererInvokeEvent(this, frame.Channel, token));
+                return;
+
             case FrameKind.SendSync:
                 connection.SendError(frame.CallId, new ErrorPayload { Code = ErrorCode.NoHandler, Message = $"A renderer does not answer {frame.Kind} on '{frame.Channel}'." });
                 return;
@@ -338,6 +459,21 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
         }
 
         return (e, a) => listener(e, a.GetForListener<T>(0));
+    }
+
+    private async Task<TResult> InvokeCoreAsync<TResult>(string channel, object?[] args, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        this.Check(IpcOperation.Invoke, channel);
+        TimeSpan? limit = this.options.TimeoutFor(channel, timeout, this.options.InvokeTimeout);
+        byte[] payload = this.Connection.Serializer.SerializeArgs(args);
+        ReadOnlyMemory<byte> result = await this.Connection.CallAsync(FrameKind.Invoke, channel, payload, null, limit, cancellationToken, out _).ConfigureAwait(false);
+        return this.Connection.Serializer.Deserialize<TResult>(result.Span, $"the result of '{channel}'");
+    }
+
+    private void AddHandler(string channel, HandlerRegistry<IpcRendererInvokeEvent>.UnaryHandler handler, bool once)
+    {
+        this.Check(IpcOperation.Handle, channel);
+        this.handlers.Add(channel, handler, once);
     }
 
     private IpcRenderer AddListener(string channel, Delegate original, Action<IpcRendererEvent, IpcArgs> invoke, bool once)

@@ -98,6 +98,11 @@ public sealed partial class ChannelAllowlist
     /// <returns>A new list.</returns>
     public ChannelAllowlist AllowPorts(params string[] patterns) => this.Allow(IpcOperation.Ports, patterns);
 
+    /// <summary>Returns a new list that also lets the endpoint answer main's invokes (<see cref="IpcOperation.Handle"/>) on the channels.</summary>
+    /// <param name="patterns">Exact channel names, or prefixes ending in <c>*</c>.</param>
+    /// <returns>A new list.</returns>
+    public ChannelAllowlist AllowHandle(params string[] patterns) => this.Allow(IpcOperation.Handle, patterns);
+
     /// <summary>Gets a value indicating whether every operation in <paramref name="operation"/> is permitted on <paramref name="channel"/>.</summary>
     /// <param name="operation">One or more operations; all must be permitted.</param>
     /// <param name="channel">The channel name.</param>

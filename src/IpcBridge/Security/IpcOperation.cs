@@ -24,6 +24,9 @@ public enum IpcOperation
     /// <summary>Carrying <see cref="MessagePortMain"/>s in either direction on the channel.</summary>
     Ports = 16,
 
+    /// <summary>Main to renderer, request and response: the renderer answers <see cref="WebContents.InvokeAsync{TResult}(string, object?[])"/> with <see cref="IpcRenderer.Handle{TResult}(string, Func{IpcRendererInvokeEvent, IpcArgs, TResult})"/>.</summary>
+    Handle = 32,
+
     /// <summary>Every operation.</summary>
-    All = Send | SendSync | Invoke | Receive | Ports,
+    All = Send | SendSync | Invoke | Receive | Ports | Handle,
 }

@@ -35,6 +35,16 @@ public static class Signal
         }
     }
 
+    /// <summary>Reads <paramref name="items"/>, failing the test when any one item takes longer than <see cref="Timeout"/>.</summary>
+    public static async System.Collections.Generic.IAsyncEnumerable<T> WithTimeout<T>(this System.Collections.Generic.IAsyncEnumerable<T> items)
+    {
+        await using System.Collections.Generic.IAsyncEnumerator<T> reader = items.GetAsyncEnumerator();
+        while (await reader.MoveNextAsync().AsTask().WithTimeout("the next item of a stream"))
+        {
+            yield return reader.Current;
+        }
+    }
+
     /// <summary>Completes when <paramref name="count"/> items arrived.</summary>
     public sealed class Countdown
     {

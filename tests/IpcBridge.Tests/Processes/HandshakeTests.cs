@@ -21,12 +21,13 @@ public class HandshakeTests
         Task<WebContents> attaching = main.AttachAsync(mainEnd);
         await using var raw = new FramedStream(rendererEnd, 1 << 20);
 
-        byte[] hello = Encoding.UTF8.GetBytes("{\"protocol\":2,\"processId\":1}");
+        int other = Handshake.ProtocolVersion + 1;
+        byte[] hello = Encoding.UTF8.GetBytes($"{{\"protocol\":{other},\"processId\":1}}");
         await raw.WriteFrameAsync(new Frame(Handshake.Hello, 0, string.Empty, hello), CancellationToken.None);
         Frame? answer = await raw.ReadFrameAsync(CancellationToken.None).AsTask().WithTimeout();
 
         answer!.Kind.Should().Be(Handshake.Refused);
-        Encoding.UTF8.GetString(answer.Payload.Span).Should().Contain("version 2").And.Contain("version 1");
+        Encoding.UTF8.GetString(answer.Payload.Span).Should().Contain($"version {other}").And.Contain($"version {Handshake.ProtocolVersion}");
         await attaching.Awaiting(t => t.WithTimeout()).Should().ThrowAsync<IpcProtocolException>();
         logs.Entries.Should().Contain(e => e.EventId.Id == 11);
         main.GetAllWebContents().Should().BeEmpty();

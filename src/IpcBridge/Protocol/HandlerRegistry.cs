@@ -1,0 +1,273 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using IpcBridge.Serialization;
+
+namespace IpcBridge.Protocol;
+
+/// <summary>
+/// One side's invoke handlers (main's for renderer calls, a renderer's for main's calls): at most one per channel,
+/// answering a plain invoke with one result or a stream invoke with a sequence of items. Runs a handler for an
+/// inbound call and sends its answer; the call's token is cancelled by the caller's Cancel frame, a timeout there,
+/// or the link ending.
+/// </summary>
+/// <typeparam name="TEvent">What a handler receives with the call.</typeparam>
+internal sealed class HandlerRegistry<TEvent>
+    where TEvent : class
+{
+    private static readonly byte[] NullResult = "null"u8.ToArray();
+
+    private readonly ConcurrentDictionary<string, Entry> handlers = new(StringComparer.Ordinal);
+
+    /// <summary>Answers one call with one serialized value.</summary>
+    public delegate ValueTask<ReadOnlyMemory<byte>> UnaryHandler(TEvent e, IpcArgs args);
+
+    /// <summary>Answers one call with a sequence: <paramref name="emit"/> sends an item, waiting for the caller's credit.</summary>
+    public delegate Task StreamHandler(TEvent e, IpcArgs args, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> emit, CancellationToken cancellationToken);
+
+    public void Add(string channel, UnaryHandler handler, bool once) => this.Add(channel, new Entry(handler, null, once));
+
+    public void Add(string channel, StreamHandler handler, bool once) => this.Add(channel, new Entry(null, handler, once));
+
+    public void Remove(string channel) => this.handlers.TryRemove(channel ?? throw new ArgumentNullException(nameof(channel)), out _);
+
+    public bool Contains(string channel) => this.handlers.ContainsKey(channel);
+
+    /// <summary>Runs the handler for an Invoke or InvokeStream frame and sends its answer when it is done.</summary>
+    /// <param name="connection">The link the call came on.</param>
+    /// <param name="frame">The call.</param>
+    /// <param name="args">Its arguments.</param>
+    /// <param name="createEvent">Makes the handler's event from the call's cancellation token.</param>
+    public void Dispatch(IpcConnection connection, Frame frame, IpcArgs args, Func<CancellationToken, TEvent> createEvent)
+    {
+        string channel = frame.Channel;
+        bool streaming = frame.Kind == FrameKind.InvokeStream;
+        if (!this.TryTake(channel, streaming, out Entry? entry, out string? refusal))
+        {
+            connection.SendError(frame.CallId, new ErrorPayload { Code = ErrorCode.NoHandler, Message = refusal });
+            return;
+        }
+
+        CancellationToken token = streaming
+            ? connection.BeginInboundStream(frame.CallId, (int)Math.Min(frame.PortId, int.MaxValue))
+            : connection.BeginInbound(frame.CallId);
+        TEvent e = createEvent(token);
+        if (streaming)
+        {
+            _ = RunStreamAsync(connection, frame.CallId, entry.Stream!, e, args, token);
+            return;
+        }
+
+        ValueTask<ReadOnlyMemory<byte>> pending;
+        try
+        {
+            pending = entry.Unary!(e, args);
+        }
+        catch (Exception ex)
+        {
+            Fail(connection, frame.CallId, ex);
+            return;
+        }
+
+        if (pending.IsCompletedSuccessfully)
+        {
+            connection.EndInbound(frame.CallId);
+            connection.SendResult(frame.CallId, pending.Result);
+        }
+        else
+        {
+            _ = CompleteAsync(connection, frame.CallId, pending);
+        }
+    }
+
+    public static UnaryHandler Wrap<TResult>(PayloadSerializer serializer, string channel, Func<TEvent, IpcArgs, TResult> handler)
+    {
+        Check(channel, handler);
+        return (e, a) => new ValueTask<ReadOnlyMemory<byte>>(serializer.SerializeValue(handler(e, a)));
+    }
+
+    public static UnaryHandler Wrap<TResult>(PayloadSerializer serializer, string channel, Func<TEvent, IpcArgs, Task<TResult>> handler)
+    {
+        Check(channel, handler);
+        return (e, a) =>
+        {
+            Task<TResult> task = handler(e, a) ?? throw NullTask(channel);
+            return task.Status == TaskStatus.RanToCompletion
+                ? new ValueTask<ReadOnlyMemory<byte>>(serializer.SerializeValue(task.Result))
+                : AwaitAsync(task, serializer);
+        };
+
+        static async ValueTask<ReadOnlyMemory<byte>> AwaitAsync(Task<TResult> task, PayloadSerializer s) => s.SerializeValue(await task.ConfigureAwait(false));
+    }
+
+    public static UnaryHandler Wrap<TResult>(PayloadSerializer serializer, string channel, Func<TEvent, IpcArgs, ValueTask<TResult>> handler)
+    {
+        Check(channel, handler);
+        return (e, a) =>
+        {
+            ValueTask<TResult> task = handler(e, a);
+            return task.IsCompletedSuccessfully
+                ? new ValueTask<ReadOnlyMemory<byte>>(serializer.SerializeValue(task.Result))
+                : AwaitAsync(task, serializer);
+        };
+
+        static async ValueTask<ReadOnlyMemory<byte>> AwaitAsync(ValueTask<TResult> task, PayloadSerializer s) => s.SerializeValue(await task.ConfigureAwait(false));
+    }
+
+    public static UnaryHandler Wrap(string channel, Func<TEvent, IpcArgs, Task> handler)
+    {
+        Check(channel, handler);
+        return (e, a) =>
+        {
+            Task task = handler(e, a) ?? throw NullTask(channel);
+            return task.Status == TaskStatus.RanToCompletion ? new ValueTask<ReadOnlyMemory<byte>>(NullResult) : AwaitAsync(task);
+        };
+
+        static async ValueTask<ReadOnlyMemory<byte>> AwaitAsync(Task task)
+        {
+            await task.ConfigureAwait(false);
+            return NullResult;
+        }
+    }
+
+    public static UnaryHandler Wrap(string channel, Action<TEvent, IpcArgs> handler)
+    {
+        Check(channel, handler);
+        return (e, a) =>
+        {
+            handler(e, a);
+            return new ValueTask<ReadOnlyMemory<byte>>(NullResult);
+        };
+    }
+
+    public static StreamHandler WrapStream<TItem>(PayloadSerializer serializer, string channel, Func<TEvent, IpcArgs, IAsyncEnumerable<TItem>> handler)
+    {
+        Check(channel, handler);
+        return async (e, a, emit, cancellationToken) =>
+        {
+            IAsyncEnumerable<TItem> items = handler(e, a) ?? throw new InvalidOperationException($"The stream handler for '{channel}' returned null.");
+            await foreach (TItem item in items.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                await emit(serializer.SerializeValue(item), cancellationToken).ConfigureAwait(false);
+            }
+        };
+    }
+
+    private static void Check(string channel, Delegate handler)
+    {
+        if (channel is null)
+        {
+            throw new ArgumentNullException(nameof(channel));
+        }
+
+        if (handler is null)
+        {
+            throw new ArgumentNullException(nameof(handler));
+        }
+    }
+
+    private static InvalidOperationException NullTask(string channel) => new($"The handler for '{channel}' returned a null task.");
+
+    private static async Task CompleteAsync(IpcConnection connection, long callId, ValueTask<ReadOnlyMemory<byte>> pending)
+    {
+        try
+        {
+            ReadOnlyMemory<byte> result = await pending.ConfigureAwait(false);
+            connection.EndInbound(callId);
+            connection.SendResult(callId, result);
+        }
+        catch (Exception ex)
+        {
+            Fail(connection, callId, ex);
+        }
+    }
+
+    private static async Task RunStreamAsync(IpcConnection connection, long callId, StreamHandler handler, TEvent e, IpcArgs args, CancellationToken token)
+    {
+        // Off the dispatch loop at once: a producer awaiting credit must never hold up the messages that bring it.
+        await Task.Yield();
+        try
+        {
+            await handler(e, args, (item, ct) => connection.SendStreamItemAsync(callId, item, ct), token).ConfigureAwait(false);
+            connection.EndInbound(callId);
+            connection.SendResult(callId, NullResult);
+        }
+        catch (Exception ex)
+        {
+            Fail(connection, callId, ex);
+        }
+    }
+
+    private static void Fail(IpcConnection connection, long callId, Exception ex)
+    {
+        bool cancelled = ex is OperationCanceledException && connection.IsInboundCancelled(callId);
+        connection.EndInbound(callId);
+        connection.SendError(callId, new ErrorPayload
+        {
+            Code = cancelled ? ErrorCode.Cancelled : ex is IpcSerializationException ? ErrorCode.Serialization : ErrorCode.HandlerFailed,
+            Type = ex.GetType().FullName,
+            Message = ex.Message,
+            Stack = ex.StackTrace,
+        });
+    }
+
+    private void Add(string channel, Entry entry)
+    {
+        if (channel is null)
+        {
+            throw new ArgumentNullException(nameof(channel));
+        }
+
+        if (!this.handlers.TryAdd(channel, entry))
+        {
+            throw new InvalidOperationException($"Attempted to register a second handler for '{channel}'.");
+        }
+    }
+
+    private bool TryTake(string channel, bool streaming, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Entry? entry, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? refusal)
+    {
+        refusal = null;
+        if (!this.handlers.TryGetValue(channel, out entry))
+        {
+            refusal = $"No handler registered for '{channel}'";
+            return false;
+        }
+
+        if ((entry.Stream is not null) != streaming)
+        {
+            refusal = streaming
+                ? $"The handler for '{channel}' returns one result, not a stream; use InvokeAsync"
+                : $"The handler for '{channel}' returns a stream; use InvokeStream";
+            entry = null;
+            return false;
+        }
+
+        // A once-handler belongs to whichever invoke removes it first.
+        if (entry.Once && !((ICollection<KeyValuePair<string, Entry>>)this.handlers).Remove(new KeyValuePair<string, Entry>(channel, entry)))
+        {
+            refusal = $"No handler registered for '{channel}'";
+            entry = null;
+            return false;
+        }
+
+        return true;
+    }
+
+    private sealed class Entry
+    {
+        public Entry(UnaryHandler? unary, StreamHandler? stream, bool once)
+        {
+            this.Unary = unary;
+            this.Stream = stream;
+            this.Once = once;
+        }
+
+        public UnaryHandler? Unary { get; }
+
+        public StreamHandler? Stream { get; }
+
+        public bool Once { get; }
+    }
+}

@@ -1,0 +1,193 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using IpcBridge.Tests.Infrastructure;
+
+namespace IpcBridge.Tests.Calls;
+
+/// <summary>Cancelling an invoke cancels the remote handler; time limits end a call and cancel its handler.</summary>
+public class CancellationAndTimeoutTests
+{
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task RendererInvoke_TokenCancelled_CallerGetsOperationCanceledAndMainHandlerTokenIsCancelled(TransportKind transport)
+    {
+        // Arrange
+        await using var bridge = Bridge.Create(transport);
+        var started = Signal.Create<bool>();
+        var handlerCancelled = Signal.Create<bool>();
+        bridge.IpcMain.Handle("work", async (e, a) =>
+        {
+            started.TrySetResult(true);
+            await Task.Delay(Timeout.InfiniteTimeSpan, e.CancellationToken).ContinueWith(_ => handlerCancelled.TrySetResult(e.CancellationToken.IsCancellationRequested), TaskScheduler.Default);
+            return "late";
+        });
+        TestRenderer renderer = await bridge.AddRendererAsync();
+        using var cts = new CancellationTokenSource();
+        Task<string> call = renderer.Ipc.InvokeAsync<string>("work", Array.Empty<object?>(), cts.Token);
+        await started.Task.WithTimeout("the handler");
+
+        // Act
+        cts.Cancel();
+        Func<Task> act = () => call.WithTimeout();
+
+        // Assert
+        await act.Should().ThrowAsync<OperationCanceledException>();
+        (await handlerCancelled.Task.WithTimeout("the handler's token")).Should().BeTrue();
+        bridge.IpcMain.Handle("after", (e, a) => "still fine");
+        (await renderer.Ipc.InvokeAsync<string>("after").WithTimeout()).Should().Be("still fine");
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task MainInvoke_TokenCancelled_RendererHandlerTokenIsCancelled(TransportKind transport)
+    {
+        // Arrange
+        await using var bridge = Bridge.Create(transport);
+        var started = Signal.Create<bool>();
+        var handlerCancelled = Signal.Create<bool>();
+        TestRenderer renderer = await bridge.AddRendererAsync(preload: (ipc, _) => ipc.Handle("work", async (e, a) =>
+        {
+            started.TrySetResult(true);
+            await Task.Delay(Timeout.InfiniteTimeSpan, e.CancellationToken).ContinueWith(_ => handlerCancelled.TrySetResult(true), TaskScheduler.Default);
+            return 1;
+        }));
+        using var cts = new CancellationTokenSource();
+        Task<int> call = renderer.WebContents.InvokeAsync<int>("work", Array.Empty<object?>(), cts.Token);
+        await started.Task.WithTimeout("the handler");
+
+        // Act
+        cts.Cancel();
+        Func<Task> act = () => call.WithTimeout();
+
+        // Assert
+        await act.Should().ThrowAsync<OperationCanceledException>();
+        (await handlerCancelled.Task.WithTimeout("the handler's token")).Should().BeTrue();
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task RendererInvoke_AlreadyCancelledToken_NothingIsSent(TransportKind transport)
+    {
+        // Arrange
+        await using var bridge = Bridge.Create(transport);
+        int calls = 0;
+        bridge.IpcMain.Handle("count", (e, a) => Interlocked.Increment(ref calls));
+        TestRenderer renderer = await bridge.AddRendererAsync();
+
+        // Act
+        Func<Task> act = () => renderer.Ipc.InvokeAsync<int>("count", Array.Empty<object?>(), new CancellationToken(canceled: true));
+
+        // Assert
+        await act.Should().ThrowAsync<OperationCanceledException>();
+        (await renderer.Ipc.InvokeAsync<int>("count").WithTimeout()).Should().Be(1, "the cancelled call never reached the handler");
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task RendererInvoke_CancelRacingCompletion_EachCallEndsOneWayAndTheLinkStaysUsable(TransportKind transport)
+    {
+        // Arrange: handlers that answer at once, cancelled right after the call is made, so cancel and answer race.
+        await using var bridge = Bridge.Create(transport);
+        bridge.IpcMain.Handle("echo", (e, a) => a.Get<int>(0));
+        TestRenderer renderer = await bridge.AddRendererAsync();
+        int completed = 0, cancelled = 0;
+
+        // Act
+        for (int i = 0; i < 300; i++)
+        {
+            using var cts = new CancellationTokenSource();
+            Task<int> call = renderer.Ipc.InvokeAsync<int>("echo", new object?[] { i }, cts.Token);
+            cts.Cancel();
+            try
+            {
+                (await call.WithTimeout()).Should().Be(i);
+                completed++;
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled++;
+            }
+        }
+
+        // Assert
+        (completed + cancelled).Should().Be(300);
+        (await renderer.Ipc.InvokeAsync<int>("echo", 42).WithTimeout()).Should().Be(42);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task RendererInvoke_TimeoutPerCall_ThrowsNamingChannelAndDurationAndCancelsMainHandler(TransportKind transport)
+    {
+        // Arrange
+        await using var bridge = Bridge.Create(transport);
+        var handlerCancelled = Signal.Create<bool>();
+        bridge.IpcMain.Handle("slow", async (e, a) =>
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, e.CancellationToken).ContinueWith(_ => handlerCancelled.TrySetResult(true), TaskScheduler.Default);
+            return 0;
+        });
+        TestRenderer renderer = await bridge.AddRendererAsync();
+
+        // Act
+        Func<Task> act = () => renderer.Ipc.InvokeAsync<int>("slow", Array.Empty<object?>(), TimeSpan.FromMilliseconds(150)).WithTimeout();
+
+        // Assert
+        IpcTimeoutException error = (await act.Should().ThrowAsync<IpcTimeoutException>()).Which;
+        error.Channel.Should().Be("slow");
+        error.Timeout.Should().Be(TimeSpan.FromMilliseconds(150));
+        (await handlerCancelled.Task.WithTimeout("main's handler token")).Should().BeTrue();
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task RendererInvoke_DefaultAndPerChannelTimeoutsFromOptions(TransportKind transport)
+    {
+        // Arrange: the renderer's own options carry the limits (in one process they are main's).
+        var options = new IpcBridgeOptions { InvokeTimeout = TimeSpan.FromMilliseconds(300) };
+        options.ChannelTimeouts["quick"] = TimeSpan.FromMilliseconds(120);
+        await using var bridge = Bridge.Create(transport, options);
+        bridge.IpcMain.Handle("quick", async (e, a) => { await Task.Delay(Timeout.InfiniteTimeSpan, e.CancellationToken); return 0; });
+        bridge.IpcMain.Handle("default", async (e, a) => { await Task.Delay(Timeout.InfiniteTimeSpan, e.CancellationToken); return 0; });
+        bridge.IpcMain.Handle("fast", (e, a) => 7);
+        TestRenderer renderer = await bridge.AddRendererAsync();
+
+        // Act
+        Func<Task> quick = () => renderer.Ipc.InvokeAsync<int>("quick").WithTimeout();
+        Func<Task> byDefault = () => renderer.Ipc.InvokeAsync<int>("default").WithTimeout();
+
+        // Assert
+        (await quick.Should().ThrowAsync<IpcTimeoutException>()).Which.Timeout.Should().Be(TimeSpan.FromMilliseconds(120));
+        (await byDefault.Should().ThrowAsync<IpcTimeoutException>()).Which.Timeout.Should().Be(TimeSpan.FromMilliseconds(300));
+        (await renderer.Ipc.InvokeAsync<int>("fast").WithTimeout()).Should().Be(7, "an answer in time is not affected");
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task RendererInvoke_LateAnswerAfterTimeout_IsDroppedQuietly(TransportKind transport)
+    {
+        // Arrange: the handler ignores its token and answers after the caller gave up. It blocks main's dispatch
+        // loop, so its late answer is on the wire before the answer to the next call.
+        await using var bridge = Bridge.Create(transport);
+        var release = Signal.Create<bool>();
+        var answered = Signal.Create<bool>();
+        bridge.IpcMain.Handle("stubborn", (e, a) =>
+        {
+            release.Task.Wait(Signal.Timeout);
+            answered.TrySetResult(true);
+            return 1;
+        });
+        bridge.IpcMain.Handle("next", (e, a) => 2);
+        TestRenderer renderer = await bridge.AddRendererAsync();
+        Func<Task> act = () => renderer.Ipc.InvokeAsync<int>("stubborn", Array.Empty<object?>(), TimeSpan.FromMilliseconds(100)).WithTimeout();
+        await act.Should().ThrowAsync<IpcTimeoutException>();
+
+        // Act
+        release.TrySetResult(true);
+        await answered.Task.WithTimeout("the late answer");
+
+        // Assert: the late answer broke nothing (it was not taken for a protocol violation).
+        (await renderer.Ipc.InvokeAsync<int>("next").WithTimeout()).Should().Be(2);
+        renderer.WebContents.IsDestroyed.Should().BeFalse();
+    }
+}
