@@ -64,6 +64,14 @@ public sealed class IpcBridgeOptions
     /// </summary>
     public int StreamWindow { get; set; } = 16;
 
+    /// <summary>
+    /// Gets or sets the opt-in IPC trace: called for every frame a link sends or receives (direction, endpoint, frame
+    /// kind, channel, size, and for answers the latency), as Electron's devtools extensions show IPC. Runs on the
+    /// sending thread or the link's reading thread, so it must be quick and must not block; an exception it throws is
+    /// logged and ignored. Default <see langword="null"/>: off, at no cost.
+    /// </summary>
+    public Action<IpcFrameTrace>? FrameTrace { get; set; }
+
     /// <summary>Throws when a setting is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
     public void Validate()

@@ -215,8 +215,13 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
     {
         this.ThrowIfDisposed();
         var webContents = new WebContents(this, id, kind, allowlist, processId, name, this.logger);
-        webContents.Connection = new IpcConnection(transport, this.Dispatcher, webContents, this.Serializer, this.logger, this.Options.MaxPendingCalls);
+        webContents.Connection = new IpcConnection(transport, this.Dispatcher, webContents, this.Serializer, this.logger, this.Options.MaxPendingCalls)
+        {
+            EndpointId = id,
+            FrameTrace = this.Options.FrameTrace,
+        };
         this.endpoints[id] = webContents;
+        Diagnostics.Telemetry.EndpointUp(kind);
         webContents.Connection.Start();
         return webContents;
     }
@@ -236,7 +241,11 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
 
     internal void OnEndpointGone(WebContents webContents)
     {
-        this.endpoints.TryRemove(webContents.Id, out _);
+        if (this.endpoints.TryRemove(webContents.Id, out _))
+        {
+            Diagnostics.Telemetry.EndpointDown(webContents.Kind);
+        }
+
         this.localRenderers.TryRemove(webContents.Id, out _);
     }
 

@@ -323,6 +323,7 @@ public sealed partial class WebContents : IIpcCapability, IFrameHandler
     private void Deny(IpcOperation operation, string channel)
     {
         Log.FrameDenied(this.logger, operation, channel, this.Id, this.Kind);
+        Telemetry.RecordDenied(operation, channel);
         this.owner.RaiseAccessDenied(this, operation, channel);
     }
 }

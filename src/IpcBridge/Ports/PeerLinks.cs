@@ -285,6 +285,8 @@ internal sealed class PeerLinks
             {
                 IsPeerLink = true,
                 PeerEndpointId = this.peerId,
+                EndpointId = this.peerId,
+                FrameTrace = this.owner.options.FrameTrace,
             };
             link.Start();
             return link;

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 
 namespace IpcBridge.Protocol;
 
@@ -9,8 +10,9 @@ namespace IpcBridge.Protocol;
 /// </summary>
 internal sealed class Frame
 {
-    public Frame(FrameKind kind, long callId, string channel, ReadOnlyMemory<byte> payload, long[]? ports = null, long portId = 0)
+    public Frame(FrameKind kind, long callId, string channel, ReadOnlyMemory<byte> payload, long[]? ports = null, long portId = 0, ActivityContext trace = default)
     {
+        this.Trace = trace;
         this.Kind = kind;
         this.CallId = callId;
         this.Channel = channel;
@@ -35,6 +37,9 @@ internal sealed class Frame
 
     /// <summary>Gets the port a PortMessage or PortClose frame is for.</summary>
     public long PortId { get; }
+
+    /// <summary>Gets the W3C trace context of the caller's span, carried by calls; <c>default</c> when there is none.</summary>
+    public ActivityContext Trace { get; }
 
     public override string ToString() => $"{this.Kind} #{this.CallId} '{this.Channel}' {this.Payload.Length} B";
 }

@@ -1,21 +1,29 @@
 using System;
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Text;
 
 namespace IpcBridge.Protocol;
 
 /// <summary>
 /// The binary frame layout on a stream (docs/protocol.md):
-/// <c>length:u32le | kind:u8 | callId:varint | portId:varint | channelLength:varint | channel:utf8 | portCount:varint | ports:varint* | payload</c>,
-/// where <c>length</c> counts every byte after itself. Varints are unsigned LEB128 (7 bits a byte, low first).
+/// <c>length:u32le | kind:u8 | [trace:25] | callId:varint | portId:varint | channelLength:varint | channel:utf8 | portCount:varint | ports:varint* | payload</c>,
+/// where <c>length</c> counts every byte after itself. Varints are unsigned LEB128 (7 bits a byte, low first). When the
+/// kind byte has its high bit set, a W3C trace context follows it: trace id (16 bytes), span id (8), trace flags (1).
 /// </summary>
 internal static class FrameCodec
 {
     public const int LengthPrefixSize = 4;
 
-    /// <summary>The largest header: kind, three 10-byte varints and the port count.</summary>
-    private const int MaxFixedHeader = 1 + (4 * 10);
+    /// <summary>The high bit of the kind byte: a trace context follows.</summary>
+    private const byte TraceFlag = 0x80;
+
+    /// <summary>Trace id, span id and trace flags.</summary>
+    private const int TraceSize = 16 + 8 + 1;
+
+    /// <summary>The largest header: kind, a trace context, three 10-byte varints and the port count.</summary>
+    private const int MaxFixedHeader = 1 + TraceSize + (4 * 10);
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -28,7 +36,20 @@ internal static class FrameCodec
         int headerMax = LengthPrefixSize + MaxFixedHeader + channelBytes + (portCount * 10);
         Span<byte> span = writer.GetSpan(headerMax);
         int at = LengthPrefixSize;
-        span[at++] = (byte)frame.Kind;
+        ActivityContext trace = frame.Trace;
+        if (trace.TraceId == default)
+        {
+            span[at++] = (byte)frame.Kind;
+        }
+        else
+        {
+            span[at++] = (byte)((byte)frame.Kind | TraceFlag);
+            trace.TraceId.CopyTo(span.Slice(at, 16));
+            trace.SpanId.CopyTo(span.Slice(at + 16, 8));
+            span[at + 24] = (byte)trace.TraceFlags;
+            at += TraceSize;
+        }
+
         at += WriteVarint(span.Slice(at), (ulong)frame.CallId);
         at += WriteVarint(span.Slice(at), (ulong)frame.PortId);
         at += WriteVarint(span.Slice(at), (ulong)channelBytes);
@@ -87,7 +108,24 @@ internal static class FrameCodec
     {
         ReadOnlySpan<byte> span = bytes;
         int at = 0;
-        var kind = (FrameKind)span[at++];
+        byte kindByte = span[at++];
+        var kind = (FrameKind)(kindByte & ~TraceFlag);
+        ActivityContext trace = default;
+        if ((kindByte & TraceFlag) != 0)
+        {
+            if (span.Length - at < TraceSize)
+            {
+                throw new IpcProtocolException("a truncated trace context");
+            }
+
+            trace = new ActivityContext(
+                ActivityTraceId.CreateFromBytes(span.Slice(at, 16)),
+                ActivitySpanId.CreateFromBytes(span.Slice(at + 16, 8)),
+                (ActivityTraceFlags)span[at + 24],
+                isRemote: true);
+            at += TraceSize;
+        }
+
         long callId = (long)ReadVarint(span, ref at);
         long portId = (long)ReadVarint(span, ref at);
         ulong channelLength = ReadVarint(span, ref at);
@@ -128,7 +166,7 @@ internal static class FrameCodec
             }
         }
 
-        return new Frame(kind, callId, channel, new ReadOnlyMemory<byte>(bytes, at, bytes.Length - at), ports, portId);
+        return new Frame(kind, callId, channel, new ReadOnlyMemory<byte>(bytes, at, bytes.Length - at), ports, portId, trace);
     }
 
     private static int WriteVarint(Span<byte> span, ulong value)

@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
+using IpcBridge.Diagnostics;
 using IpcBridge.Serialization;
 
 namespace IpcBridge.Protocol;
@@ -54,31 +56,41 @@ internal sealed class HandlerRegistry<TEvent>
             ? connection.BeginInboundStream(frame.CallId, (int)Math.Min(frame.PortId, int.MaxValue))
             : connection.BeginInbound(frame.CallId);
         TEvent e = createEvent(token);
-        if (streaming)
-        {
-            _ = RunStreamAsync(connection, frame.CallId, entry.Stream!, e, args, token);
-            return;
-        }
 
-        ValueTask<ReadOnlyMemory<byte>> pending;
+        // The handler's span is current while it runs, so what it calls in turn joins the caller's trace.
+        Activity? previous = Activity.Current;
+        Activity? span = Telemetry.StartHandler(channel, connection.EndpointId, frame.Trace);
         try
         {
-            pending = entry.Unary!(e, args);
-        }
-        catch (Exception ex)
-        {
-            Fail(connection, frame.CallId, ex);
-            return;
-        }
+            if (streaming)
+            {
+                _ = RunStreamAsync(connection, frame.CallId, entry.Stream!, e, args, span, token);
+                return;
+            }
 
-        if (pending.IsCompletedSuccessfully)
-        {
-            connection.EndInbound(frame.CallId);
-            connection.SendResult(frame.CallId, pending.Result);
+            ValueTask<ReadOnlyMemory<byte>> pending;
+            try
+            {
+                pending = entry.Unary!(e, args);
+            }
+            catch (Exception ex)
+            {
+                Fail(connection, frame.CallId, ex, span);
+                return;
+            }
+
+            if (pending.IsCompletedSuccessfully)
+            {
+                Succeed(connection, frame.CallId, pending.Result, span);
+            }
+            else
+            {
+                _ = CompleteAsync(connection, frame.CallId, pending, span);
+            }
         }
-        else
+        finally
         {
-            _ = CompleteAsync(connection, frame.CallId, pending);
+            Activity.Current = previous;
         }
     }
 
@@ -170,40 +182,50 @@ internal sealed class HandlerRegistry<TEvent>
 
     private static InvalidOperationException NullTask(string channel) => new($"The handler for '{channel}' returned a null task.");
 
-    private static async Task CompleteAsync(IpcConnection connection, long callId, ValueTask<ReadOnlyMemory<byte>> pending)
+    private static async Task CompleteAsync(IpcConnection connection, long callId, ValueTask<ReadOnlyMemory<byte>> pending, Activity? span)
     {
+        ReadOnlyMemory<byte> result;
         try
         {
-            ReadOnlyMemory<byte> result = await pending.ConfigureAwait(false);
-            connection.EndInbound(callId);
-            connection.SendResult(callId, result);
+            result = await pending.ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            Fail(connection, callId, ex);
+            Fail(connection, callId, ex, span);
+            return;
         }
+
+        Succeed(connection, callId, result, span);
     }
 
-    private static async Task RunStreamAsync(IpcConnection connection, long callId, StreamHandler handler, TEvent e, IpcArgs args, CancellationToken token)
+    private static async Task RunStreamAsync(IpcConnection connection, long callId, StreamHandler handler, TEvent e, IpcArgs args, Activity? span, CancellationToken token)
     {
         // Off the dispatch loop at once: a producer awaiting credit must never hold up the messages that bring it.
         await Task.Yield();
         try
         {
             await handler(e, args, (item, ct) => connection.SendStreamItemAsync(callId, item, ct), token).ConfigureAwait(false);
-            connection.EndInbound(callId);
-            connection.SendResult(callId, NullResult);
         }
         catch (Exception ex)
         {
-            Fail(connection, callId, ex);
+            Fail(connection, callId, ex, span);
+            return;
         }
+
+        Succeed(connection, callId, NullResult, span);
     }
 
-    private static void Fail(IpcConnection connection, long callId, Exception ex)
+    private static void Succeed(IpcConnection connection, long callId, ReadOnlyMemory<byte> result, Activity? span)
+    {
+        // Answer first, then forget the call: the trace of the answer reads how long the call took.
+        connection.SendResult(callId, result);
+        connection.EndInbound(callId);
+        Telemetry.EndHandler(span, null);
+    }
+
+    private static void Fail(IpcConnection connection, long callId, Exception ex, Activity? span)
     {
         bool cancelled = ex is OperationCanceledException && connection.IsInboundCancelled(callId);
-        connection.EndInbound(callId);
         connection.SendError(callId, new ErrorPayload
         {
             Code = cancelled ? ErrorCode.Cancelled : ex is IpcSerializationException ? ErrorCode.Serialization : ErrorCode.HandlerFailed,
@@ -211,6 +233,8 @@ internal sealed class HandlerRegistry<TEvent>
             Message = ex.Message,
             Stack = ex.StackTrace,
         });
+        connection.EndInbound(callId);
+        Telemetry.EndHandler(span, ex);
     }
 
     private void Add(string channel, Entry entry)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 using IpcBridge.Diagnostics;
@@ -46,6 +47,12 @@ internal sealed class IpcConnection : IFrameReceiver
 
     public FrameDispatcher Dispatcher => this.dispatcher;
 
+    /// <summary>Gets or sets the id of the renderer or work endpoint this link belongs to, for traces and spans.</summary>
+    public int EndpointId { get; set; }
+
+    /// <summary>Gets or sets the opt-in frame trace (<see cref="IpcBridgeOptions.FrameTrace"/>).</summary>
+    public Action<IpcFrameTrace>? FrameTrace { get; set; }
+
     public bool IsClosed => Volatile.Read(ref this.closedReason) is not null;
 
     public IpcDisconnectedException? ClosedReason => Volatile.Read(ref this.closedReason);
@@ -63,6 +70,11 @@ internal sealed class IpcConnection : IFrameReceiver
         }
 
         this.transport.Write(frame);
+        Telemetry.Count(frame, sent: true);
+        if (this.FrameTrace is not null)
+        {
+            this.TraceFrame(IpcTraceDirection.Sent, frame);
+        }
     }
 
     /// <summary>Sends a call frame and returns its answer's payload.</summary>
@@ -167,6 +179,12 @@ internal sealed class IpcConnection : IFrameReceiver
 
     void IFrameReceiver.OnFrame(Frame frame)
     {
+        Telemetry.Count(frame, sent: false);
+        if (this.FrameTrace is not null)
+        {
+            this.TraceFrame(IpcTraceDirection.Received, frame);
+        }
+
         switch (frame.Kind)
         {
             case FrameKind.Result:
@@ -278,14 +296,16 @@ internal sealed class IpcConnection : IFrameReceiver
         }
 
         long id = Interlocked.Increment(ref this.lastCallId);
+        call.Begin(Telemetry.StartCall(frame.Kind, frame.Channel, this.EndpointId, out ActivityContext trace));
         this.pending[id] = call;
         try
         {
-            this.Write(new Frame(frame.Kind, id, frame.Channel, frame.Payload, frame.Ports, frame.PortId));
+            this.Write(new Frame(frame.Kind, id, frame.Channel, frame.Payload, frame.Ports, frame.PortId, trace));
         }
-        catch
+        catch (Exception ex)
         {
             this.pending.TryRemove(id, out _);
+            call.Discard(ex);
             throw;
         }
 
@@ -324,6 +344,31 @@ internal sealed class IpcConnection : IFrameReceiver
             call.Release();
             end(call);
             this.TryWrite(new Frame(FrameKind.Cancel, callId, string.Empty, ReadOnlyMemory<byte>.Empty));
+        }
+    }
+
+    private void TraceFrame(IpcTraceDirection direction, Frame frame)
+    {
+        string channel = frame.Channel;
+        TimeSpan? latency = null;
+        bool answer = frame.Kind is FrameKind.Result or FrameKind.Error or FrameKind.StreamItem;
+        if (answer && direction == IpcTraceDirection.Received && this.pending.TryGetValue(frame.CallId, out PendingCall? call))
+        {
+            channel = call.Channel;
+            latency = Telemetry.Elapsed(call.StartedAt);
+        }
+        else if (answer && direction == IpcTraceDirection.Sent && this.inbound.TryGetValue(frame.CallId, out InboundCall? handled))
+        {
+            latency = Telemetry.Elapsed(handled.StartedAt);
+        }
+
+        try
+        {
+            this.FrameTrace?.Invoke(new IpcFrameTrace(direction, this.EndpointId, Telemetry.NameOf(frame.Kind), channel, frame.CallId, frame.Payload.Length, latency));
+        }
+        catch (Exception ex)
+        {
+            Log.EventHandlerFailed(this.logger, nameof(IpcBridgeOptions.FrameTrace), ex);
         }
     }
 
@@ -451,6 +496,9 @@ internal sealed class IpcConnection : IFrameReceiver
     /// <summary>A call waiting for its answer.</summary>
     internal class PendingCall
     {
+        private Activity? activity;
+        private int ended;
+
         public PendingCall(string channel) => this.Channel = channel;
 
         public string Channel { get; }
@@ -461,6 +509,14 @@ internal sealed class IpcConnection : IFrameReceiver
 
         public Timer? Timer { get; set; }
 
+        public long StartedAt { get; private set; }
+
+        public void Begin(Activity? span)
+        {
+            this.activity = span;
+            this.StartedAt = Telemetry.Timestamp();
+        }
+
         /// <summary>Drops the cancellation registration and the timer; the call is no longer pending.</summary>
         public void Release()
         {
@@ -468,11 +524,42 @@ internal sealed class IpcConnection : IFrameReceiver
             this.Timer?.Dispose();
         }
 
-        public virtual void Succeed(ReadOnlyMemory<byte> payload) => this.Completion.TrySetResult(payload);
+        public virtual void Succeed(ReadOnlyMemory<byte> payload)
+        {
+            this.End("ok", null);
+            this.Completion.TrySetResult(payload);
+        }
 
-        public virtual void Fail(Exception error) => this.Completion.TrySetException(error);
+        public virtual void Fail(Exception error)
+        {
+            this.End(
+                error switch
+                {
+                    IpcTimeoutException => "timeout",
+                    IpcDisconnectedException => "disconnected",
+                    OperationCanceledException => "cancelled",
+                    _ => "error",
+                },
+                error);
+            this.Completion.TrySetException(error);
+        }
 
-        public virtual void Cancel(CancellationToken token) => this.Completion.TrySetCanceled(token);
+        public virtual void Cancel(CancellationToken token)
+        {
+            this.End("cancelled", null);
+            this.Completion.TrySetCanceled(token);
+        }
+
+        /// <summary>Ends the call's span for a call that was never sent; the caller gets the exception directly.</summary>
+        public void Discard(Exception error) => this.End("error", error);
+
+        private void End(string outcome, Exception? error)
+        {
+            if (Interlocked.Exchange(ref this.ended, 1) == 0)
+            {
+                Telemetry.EndCall(this.activity, this.Channel, this.StartedAt, outcome, error);
+            }
+        }
     }
 
     /// <summary>A stream call: its items queue here until the caller reads them; the answer ends the queue.</summary>
@@ -527,6 +614,8 @@ internal sealed class IpcConnection : IFrameReceiver
         public InboundCall(SemaphoreSlim? credits) => this.Credits = credits;
 
         public CancellationTokenSource Cancellation { get; } = new();
+
+        public long StartedAt { get; } = Telemetry.Timestamp();
 
         /// <summary>Gets the items a stream's producer may still send, or <see langword="null"/> for a one-result call.</summary>
         public SemaphoreSlim? Credits { get; }

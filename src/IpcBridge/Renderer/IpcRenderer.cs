@@ -380,6 +380,7 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
                 if (!this.Allowlist.IsAllowed(needed, frame.Channel))
                 {
                     Log.RendererFrameDenied(this.logger, needed, frame.Channel);
+                    Telemetry.RecordDenied(needed, frame.Channel);
                     this.Ports.RejectTransferred(connection, frame.Ports);
                     return;
                 }
@@ -420,6 +421,7 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
                 if (!this.Allowlist.IsAllowed(IpcOperation.Handle, frame.Channel))
                 {
                     Log.RendererFrameDenied(this.logger, IpcOperation.Handle, frame.Channel);
+                    Telemetry.RecordDenied(IpcOperation.Handle, frame.Channel);
                     connection.SendError(frame.CallId, new ErrorPayload { Code = ErrorCode.AccessDenied, Operation = IpcOperation.Handle, Message = "Access denied." });
                     return;
                 }

@@ -44,7 +44,11 @@ internal sealed class RendererRuntime : IAsyncDisposable
         var ports = new PortRouter(serializer, this.loggerFactory.CreateLogger("IpcBridge.Ports"));
         this.IpcRenderer = new IpcRenderer(identity, this.options, ports, logger);
         this.IpcRenderer.Disconnected += (_, e) => this.disconnected.TrySetResult(e.Reason);
-        var connection = new IpcConnection(this.transport, this.dispatcher, this.IpcRenderer, serializer, logger, this.options.MaxPendingCalls);
+        var connection = new IpcConnection(this.transport, this.dispatcher, this.IpcRenderer, serializer, logger, this.options.MaxPendingCalls)
+        {
+            EndpointId = identity.EndpointId,
+            FrameTrace = this.options.FrameTrace,
+        };
         this.IpcRenderer.Connection = connection;
         if (peerLinks)
         {
