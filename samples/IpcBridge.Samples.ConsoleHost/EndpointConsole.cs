@@ -1,18 +1,18 @@
+using System;
+
 namespace IpcBridge.Samples.ConsoleHost;
 
-/// <summary>One party's <c>console.log</c>: main's, the renderer's, or the work endpoint's.</summary>
+/// <summary>
+/// One party's <c>console.log</c>: main's, the renderer's, or the work endpoint's. In one process it writes to the
+/// transcript; in a child process it relays each line to main (see <see cref="ConsoleRelay"/>).
+/// </summary>
 internal sealed class EndpointConsole
 {
-    private readonly Transcript transcript;
-    private readonly string party;
+    private readonly Action<string> write;
 
-    public EndpointConsole(Transcript transcript, string party)
-    {
-        this.transcript = transcript;
-        this.party = party;
-    }
+    public EndpointConsole(Action<string> write) => this.write = write;
 
     /// <summary>Prints a line.</summary>
     /// <param name="text">The line.</param>
-    public void Log(string text) => this.transcript.Write(this.party, text);
+    public void Log(string text) => this.write(text);
 }

@@ -9,17 +9,26 @@ namespace IpcBridge.Samples.ConsoleHost;
 
 /// <summary>
 /// Runs every scenario of "Cross-Process Communication in Electron" with IpcBridge: main, the visible renderer
-/// (mainWindow) and the hidden work endpoint (workWindow), printing what each one sends and receives.
+/// (mainWindow) and the hidden work endpoint (workWindow), printing what each one sends and receives. By default all
+/// three run in this process; with <c>--processes</c> the renderer and the work endpoint are child processes.
 /// </summary>
 internal static class Program
 {
     private static readonly TimeSpan ScenarioTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Runs the scenarios.</summary>
+    // Starting a child .NET process takes a moment, and longer on a busy machine.
+    private static readonly TimeSpan LaunchTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Runs the scenarios, or one child process of <c>--processes</c>.</summary>
     /// <param name="args">The command line.</param>
-    /// <returns>0 when every scenario passed, 1 when one failed, 2 for a bad command line or <c>--processes</c>.</returns>
+    /// <returns>0 when every scenario passed, 1 when one failed, 2 for a bad command line.</returns>
     public static async Task<int> Main(string[] args)
     {
+        if (args is [ChildProgram.RoleOption, string role])
+        {
+            return await ChildProgram.RunAsync(role, LaunchTimeout, ScenarioTimeout);
+        }
+
         bool openUrls = false;
         bool processes = false;
         foreach (string arg in args)
@@ -42,15 +51,9 @@ internal static class Program
             }
         }
 
-        if (processes)
-        {
-            Console.Error.WriteLine("--processes: not available yet");
-            return 2;
-        }
-
         try
         {
-            return await RunAsync(openUrls);
+            return await RunAsync(openUrls, processes);
         }
         catch (Exception ex)
         {
@@ -61,17 +64,19 @@ internal static class Program
         }
     }
 
-    private static async Task<int> RunAsync(bool openUrls)
+    /// <summary>Sends IpcBridge's own diagnostics (a denied frame, a listener that threw) to stderr; the transcript goes to stdout.</summary>
+    /// <param name="logging">The logging builder.</param>
+    internal static void ConfigureLogging(ILoggingBuilder logging) => logging
+        .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
+        .SetMinimumLevel(LogLevel.Warning);
+
+    private static async Task<int> RunAsync(bool openUrls, bool processes)
     {
-        var transcript = new Transcript(Console.Out);
+        var transcript = new Transcript(Console.Out, showProcessIds: processes);
         EndpointConsole mainConsole = transcript.For(Party.Main);
 
         var services = new ServiceCollection();
-
-        // IpcBridge's own diagnostics (a denied frame, a listener that threw) go to stderr; the transcript goes to stdout.
-        services.AddLogging(logging => logging
-            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
-            .SetMinimumLevel(LogLevel.Warning));
+        services.AddLogging(ConfigureLogging);
         services.AddSingleton(transcript);
         services.AddSingleton(new Shell(openUrls, mainConsole));
         services.AddSingleton<AppWindows>();
@@ -79,43 +84,61 @@ internal static class Program
         services.AddIpcBridge(options => options.SendSyncTimeout = ScenarioTimeout)
             .AddHandler<MainIpcHandlers>();
 
+        // Disposing the provider disposes main, and with it every endpoint; child processes are reaped (or killed).
         await using ServiceProvider provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 
-        transcript.WriteLine("IpcBridge console host: the seed article's IPC scenarios, all endpoints in this process.");
+        transcript.WriteLine(processes
+            ? "IpcBridge console host: the seed article's IPC scenarios, the renderer and the work endpoint in child processes."
+            : "IpcBridge console host: the seed article's IPC scenarios, all endpoints in this process.");
         MainProcess main = provider.GetRequiredService<MainProcess>();
         main.AccessDenied += (_, e) => mainConsole.Log($"denied {e.Operation} on \"{e.Channel}\" from {e.Sender.Name}");
 
         AppWindows windows = provider.GetRequiredService<AppWindows>();
-        await windows.CreateAsync(main);
-        RendererEndpoint mainWindow = windows.MainWindow ?? throw new InvalidOperationException("mainWindow was not created.");
-
-        // Page code: it gets the renderer's main world and nothing else.
-        var page = new RendererPage(mainWindow.MainWorld, transcript.For(Party.Renderer));
-        page.Mount();
+        IPageButtons page = processes ? await windows.LaunchAsync(main, LaunchTimeout) : await windows.CreateAsync(main);
 
         IReadOnlyList<Scenario> scenarios = SeedScenarios.Create(page, provider.GetRequiredService<AppMenu>(), windows);
         IReadOnlyList<string> failures = await new ScenarioRunner(transcript, ScenarioTimeout).RunAsync(scenarios);
 
-        transcript.WriteLine();
-        if (failures.Count > 0)
+        IReadOnlyList<string> exitFailures = [];
+        if (processes)
         {
-            transcript.WriteLine($"{failures.Count} of {scenarios.Count} scenarios failed:");
-            foreach (string failure in failures)
-            {
-                transcript.WriteLine($"  {failure}");
-            }
-
-            return 1;
+            transcript.WriteLine();
+            exitFailures = await windows.CloseAsync(main, LaunchTimeout);
         }
 
-        transcript.WriteLine($"All {scenarios.Count} scenarios passed");
-        return 0;
+        transcript.WriteLine();
+        if (failures.Count == 0)
+        {
+            transcript.WriteLine($"All {scenarios.Count} scenarios passed");
+        }
+        else
+        {
+            transcript.WriteLine($"{failures.Count} of {scenarios.Count} scenarios failed:");
+            WriteList(transcript, failures);
+        }
+
+        if (exitFailures.Count > 0)
+        {
+            transcript.WriteLine("Not every child process exited cleanly:");
+            WriteList(transcript, exitFailures);
+        }
+
+        return failures.Count == 0 && exitFailures.Count == 0 ? 0 : 1;
+    }
+
+    private static void WriteList(Transcript transcript, IReadOnlyList<string> lines)
+    {
+        foreach (string line in lines)
+        {
+            transcript.WriteLine($"  {line}");
+        }
     }
 
     private static void PrintUsage(TextWriter output)
     {
         output.WriteLine("Usage: IpcBridge.Samples.ConsoleHost [--open] [--processes]");
         output.WriteLine("  --open       really open the URL of scenario a in the default browser");
-        output.WriteLine("  --processes  run the renderer and the work endpoint in child processes (not available yet)");
+        output.WriteLine("  --processes  run the renderer and the work endpoint as child processes of this app");
+        output.WriteLine($"               (which starts it again with {ChildProgram.RoleOption} {ChildProgram.RendererRole} and {ChildProgram.RoleOption} {ChildProgram.WorkRole})");
     }
 }

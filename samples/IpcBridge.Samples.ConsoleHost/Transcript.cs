@@ -17,13 +17,21 @@ internal sealed class Transcript
     private readonly List<(string Party, string Text)> lines = new();
     private readonly List<Waiter> waiters = new();
     private readonly TextWriter output;
+    private readonly bool showProcessIds;
 
-    public Transcript(TextWriter output) => this.output = output;
+    /// <summary>Creates a transcript.</summary>
+    /// <param name="output">Where the lines go.</param>
+    /// <param name="showProcessIds">Whether each line shows the id of the process that printed it (when endpoints run in child processes).</param>
+    public Transcript(TextWriter output, bool showProcessIds = false)
+    {
+        this.output = output;
+        this.showProcessIds = showProcessIds;
+    }
 
-    /// <summary>Gets the console one party prints to (its <c>console.log</c>).</summary>
+    /// <summary>Gets the console a party in this process prints to (its <c>console.log</c>).</summary>
     /// <param name="party">Who prints: one of <see cref="Party"/>.</param>
     /// <returns>The party's console.</returns>
-    public EndpointConsole For(string party) => new(this, party);
+    public EndpointConsole For(string party) => new(text => this.Write(party, Environment.ProcessId, text));
 
     /// <summary>Gets the position of the next line, to wait only for lines printed from now on.</summary>
     /// <returns>The position.</returns>
@@ -47,13 +55,14 @@ internal sealed class Transcript
 
     /// <summary>Prints a line for <paramref name="party"/> and releases whoever waits for it.</summary>
     /// <param name="party">Who prints.</param>
+    /// <param name="processId">The id of the process it runs in.</param>
     /// <param name="text">What it prints.</param>
-    public void Write(string party, string text)
+    public void Write(string party, int processId, string text)
     {
         lock (this.gate)
         {
             this.lines.Add((party, text));
-            this.output.WriteLine($"    {party,-9} {text}");
+            this.output.WriteLine(this.showProcessIds ? $"    {party,-9} {processId,-7} {text}" : $"    {party,-9} {text}");
             this.waiters.RemoveAll(w => w.TryComplete(party, text));
         }
     }

@@ -18,7 +18,7 @@ internal sealed class AppMenu
     public void ClickIncrementNumber()
     {
         this.console.Log("menu IncrementNumber: mainWindow.WebContents.Send(\"update-counter\", 1)");
-        this.windows.MainWindow?.WebContents.Send("update-counter", 1);
+        this.windows.MainWindow?.Send("update-counter", 1);
     }
 
     /// <summary>

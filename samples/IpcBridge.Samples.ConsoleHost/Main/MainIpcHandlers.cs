@@ -51,7 +51,7 @@ internal sealed class MainIpcHandlers : IIpcMainHandler
         ipcMain.On<string>("renderSendMsgToWork", (e, msg) =>
         {
             this.console.Log($"renderSendMsgToWork from {e.Sender.Name}: {msg}; forwarding to workWindow as msgFormRender");
-            this.windows.WorkWindow?.WebContents.Send("msgFormRender", msg);
+            this.windows.WorkWindow?.Send("msgFormRender", msg);
         });
     }
 }
