@@ -11,7 +11,7 @@ namespace IpcBridge;
 /// <see cref="IpcRenderer.SendSync(string, object?[])"/> or <see cref="IpcRenderer.PostMessage"/>. The sender's identity
 /// comes from the connection the message arrived on, never from the message itself.
 /// </summary>
-public sealed class IpcMainEvent : IIpcCapability
+public sealed partial class IpcMainEvent : IIpcCapability
 {
     private readonly IpcConnection? syncConnection;
     private readonly long syncCallId;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using IpcBridge.Serialization;
 
 namespace IpcBridge;
@@ -48,6 +49,39 @@ public sealed class IpcArgs
     /// <exception cref="IpcSerializationException">The argument does not deserialize as <paramref name="type"/>.</exception>
     public object? Get(int index, Type type)
         => this.serializer.Deserialize(this.Slice(index), type, $"argument {index} on channel '{this.channel}'");
+
+    /// <summary>
+    /// Reads argument <paramref name="index"/> with source-generated metadata, which needs no reflection (safe under
+    /// trimming and Native AOT). An index past the last argument reads as JSON <c>null</c>.
+    /// </summary>
+    /// <typeparam name="T">The type to read.</typeparam>
+    /// <param name="index">The zero-based argument index.</param>
+    /// <param name="typeInfo">The type's metadata, typically <c>MyJsonContext.Default.MyType</c>.</param>
+    /// <returns>A new copy of the argument.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="typeInfo"/> is <see langword="null"/>.</exception>
+    /// <exception cref="IpcSerializationException">The argument does not deserialize as <typeparamref name="T"/>.</exception>
+    public T Get<T>(int index, JsonTypeInfo<T> typeInfo)
+    {
+        if (typeInfo is null)
+        {
+            throw new ArgumentNullException(nameof(typeInfo));
+        }
+
+        return PayloadSerializer.Deserialize(this.Slice(index), typeInfo, $"argument {index} on channel '{this.channel}'");
+    }
+
+    /// <summary>Reads an argument for a typed listener with the given metadata; a failure is marked as the listener's arguments being unreadable.</summary>
+    internal T GetForListener<T>(int index, JsonTypeInfo<T> typeInfo)
+    {
+        try
+        {
+            return this.Get(index, typeInfo);
+        }
+        catch (IpcSerializationException ex)
+        {
+            throw new Protocol.ListenerArgumentException(ex);
+        }
+    }
 
     /// <summary>Reads an argument for a typed listener; a failure is marked as the listener's arguments being unreadable.</summary>
     internal T GetForListener<T>(int index)

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -19,7 +20,7 @@ internal sealed class PayloadSerializer
     public PayloadSerializer(JsonSerializerOptions? options)
     {
         var copy = options is null ? new JsonSerializerOptions(JsonSerializerDefaults.Web) : new JsonSerializerOptions(options);
-        copy.TypeInfoResolver ??= new DefaultJsonTypeInfoResolver();
+        copy.TypeInfoResolver ??= CreateDefaultResolver();
         copy.Converters.Insert(0, new UncloneableTypeConverterFactory());
         copy.MakeReadOnly();
         this.Options = copy;
@@ -67,6 +68,40 @@ internal sealed class PayloadSerializer
             writer.WriteStartArray();
             this.WriteTyped(writer, value);
             writer.WriteEndArray();
+            writer.Flush();
+            return buffer.ToArray();
+        }
+        finally
+        {
+            Return(writer, buffer);
+        }
+    }
+
+    /// <summary>Serializes one argument as a one-element JSON array with the given metadata (no reflection).</summary>
+    public static byte[] SerializeArg<T>(T value, JsonTypeInfo<T> typeInfo)
+    {
+        Utf8JsonWriter writer = RentWriter(out ArrayBuilder buffer);
+        try
+        {
+            writer.WriteStartArray();
+            WriteWith(writer, value, typeInfo);
+            writer.WriteEndArray();
+            writer.Flush();
+            return buffer.ToArray();
+        }
+        finally
+        {
+            Return(writer, buffer);
+        }
+    }
+
+    /// <summary>Serializes one value (a result) with the given metadata (no reflection).</summary>
+    public static byte[] SerializeValue<T>(T value, JsonTypeInfo<T> typeInfo)
+    {
+        Utf8JsonWriter writer = RentWriter(out ArrayBuilder buffer);
+        try
+        {
+            WriteWith(writer, value, typeInfo);
             writer.Flush();
             return buffer.ToArray();
         }
@@ -126,6 +161,23 @@ internal sealed class PayloadSerializer
         }
     }
 
+    /// <summary>Reads one JSON value with the given metadata (no reflection).</summary>
+    public static T Deserialize<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo, string what)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, typeInfo)!;
+        }
+        catch (IpcSerializationException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            throw new IpcSerializationException($"Could not read {what} as '{typeof(T)}': {ex.Message}", ex);
+        }
+    }
+
     /// <summary>Reads one JSON value as <paramref name="type"/>.</summary>
     public object? Deserialize(ReadOnlySpan<byte> json, Type type, string what)
     {
@@ -140,6 +192,30 @@ internal sealed class PayloadSerializer
         catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
         {
             throw new IpcSerializationException($"Could not read {what} as '{type}': {ex.Message}", ex);
+        }
+    }
+
+    // Reflection metadata only while the app has it on: trimmed and Native AOT apps turn the switch off, the trimmer
+    // then drops this branch, and such an app serializes through source-generated metadata (typed channels, or
+    // a JsonSerializerContext in the options) or gets an IpcSerializationException naming the missing type.
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Guarded by JsonSerializer.IsReflectionEnabledByDefault; the APIs that serialize through it are annotated.")]
+    [UnconditionalSuppressMessage("AotAnalysis", "IL3050", Justification = "Guarded by JsonSerializer.IsReflectionEnabledByDefault; the APIs that serialize through it are annotated.")]
+    private static IJsonTypeInfoResolver CreateDefaultResolver()
+        => JsonSerializer.IsReflectionEnabledByDefault ? new DefaultJsonTypeInfoResolver() : JsonTypeInfoResolver.Combine();
+
+    private static void WriteWith<T>(Utf8JsonWriter writer, T value, JsonTypeInfo<T> typeInfo)
+    {
+        try
+        {
+            JsonSerializer.Serialize(writer, value, typeInfo);
+        }
+        catch (IpcSerializationException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            throw new IpcSerializationException($"An object could not be cloned: {ex.Message}", ex);
         }
     }
 
