@@ -87,7 +87,7 @@ internal sealed class AppWindows
         this.MainWindow = mainWindow.WebContents;
         this.WorkWindow = workWindow.WebContents;
         this.console.Log($"created {this.MainWindow} and {this.WorkWindow}");
-        return new RemotePage(main.IpcMain, mainWindow, timeout);
+        return new RemotePage(mainWindow.WebContents, timeout);
     }
 
     /// <summary>

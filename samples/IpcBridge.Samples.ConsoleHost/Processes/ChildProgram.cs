@@ -10,7 +10,7 @@ namespace IpcBridge.Samples.ConsoleHost;
 /// (<c>--processes</c>): the same renderer and work code as in one process, connected to main with
 /// <see cref="RendererProcess.ConnectAsync(RendererProcessOptions, CancellationToken)"/>. The child's console goes to
 /// main's transcript (<see cref="ConsoleRelay"/>), and main clicks the renderer page's buttons through
-/// <see cref="PageClickListener"/>.
+/// <see cref="PageClickHandler"/>.
 /// </summary>
 internal static class ChildProgram
 {
@@ -71,11 +71,11 @@ internal static class ChildProgram
     {
         var console = new EndpointConsole(relay.Log);
         var renderer = new RendererProgram(console);
-        var clicks = new PageClickListener();
+        var clicks = new PageClickHandler();
         options.Preload = (ipcRenderer, contextBridge) =>
         {
             relay.Attach(ipcRenderer);
-            clicks.Listen(ipcRenderer);
+            clicks.Register(ipcRenderer);
             renderer.Preload(ipcRenderer, contextBridge);
         };
 

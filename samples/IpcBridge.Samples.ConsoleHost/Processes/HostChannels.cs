@@ -7,20 +7,16 @@ namespace IpcBridge.Samples.ConsoleHost;
 /// </summary>
 internal static class HostChannels
 {
-    /// <summary>Child to main, sync: one line of the child's console, answered once main has printed it.</summary>
+    /// <summary>Child to main, sync send: one line of the child's console, answered once main has printed it.</summary>
     public const string Console = "host:console";
 
-    /// <summary>Main to renderer: click a page button (a click id and one of <see cref="PageButton"/>).</summary>
+    /// <summary>Main to renderer, invoke: click a page button (one of <see cref="PageButton"/>); answered once the click was handled.</summary>
     public const string Click = "host:click";
-
-    /// <summary>Renderer to main: the click's handler has returned (the click id, and the error or <see langword="null"/>).</summary>
-    public const string Clicked = "host:clicked";
 
     /// <summary>Adds the host's channels to the renderer's allowlist.</summary>
     /// <param name="preload">The channels the renderer's preload uses.</param>
     /// <returns>Those and the host's.</returns>
-    public static ChannelAllowlist ForRenderer(ChannelAllowlist preload)
-        => preload.AllowSendSync(Console).AllowReceive(Click).AllowSend(Clicked);
+    public static ChannelAllowlist ForRenderer(ChannelAllowlist preload) => preload.AllowSendSync(Console).AllowHandle(Click);
 
     /// <summary>Adds the host's channels to the work endpoint's allowlist: it is never clicked, it only prints.</summary>
     /// <param name="preload">The channels the work endpoint's preload uses.</param>
