@@ -20,7 +20,8 @@ internal static class TestChild
         return info;
     }
 
-    private static string DotNetHost
+    /// <summary>Gets the <c>dotnet</c> host that runs the tests, to run other built apps with.</summary>
+    internal static string DotNetHost
     {
         get
         {

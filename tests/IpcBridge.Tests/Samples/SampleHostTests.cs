@@ -1,0 +1,155 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using IpcBridge.Tests.Processes;
+
+namespace IpcBridge.Tests.Samples;
+
+/// <summary>
+/// The sample console host (samples/IpcBridge.Samples.ConsoleHost), run as a process the way users run it: every
+/// scenario of the seed article passes, with all endpoints in one process and with the renderer and the work endpoint
+/// in child processes.
+/// </summary>
+public class SampleHostTests
+{
+    // A whole run takes a second or two; this only bounds a run that hangs.
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>The lines that show each scenario's value arrived, in the order the scenarios print them.</summary>
+    private static readonly (string Party, string Text)[] KeyLines =
+    [
+        ("main", "openUrlByDefaultBrowser from mainWindow: https://www.baidu.com"),
+        ("renderer", "communicateWithEachOtherReply: I got Hello, ok"),
+        ("renderer", "returned: I got Hello sync, ok"),
+        ("renderer", "resolved: I got Hello Promise, ok"),
+        ("renderer", "update-counter 1: count 0 -> 1"),
+        ("renderer", "update-counter 1: count 1 -> 2"),
+        ("work", "msgFormRender: I am render"),
+        ("renderer", "port: received a MessagePort"),
+        ("work", "electronMessagePort.onmessage work: I am render, sendMsgToWorkByMessagePort"),
+        ("renderer", "electronMessagePort.onmessage render: I am work, sendMsgToRenderByMessagePort"),
+    ];
+
+    [Fact]
+    public async Task ConsoleHost_Default_PassesEveryScenarioInOneProcess()
+    {
+        SampleRun run = await SampleRun.RunAsync();
+
+        run.ExitCode.Should().Be(0, run.Describe());
+        run.Output.Should().NotContain("FAILED").And.Contain("All 7 scenarios passed");
+        List<TranscriptLine> lines = TranscriptLine.Parse(run.Output, withProcessIds: false);
+        lines.Select(l => (l.Party, l.Text)).Should().ContainInOrder(KeyLines, run.Describe());
+    }
+
+    [Fact]
+    public async Task ConsoleHost_Processes_PassesEveryScenarioWithTheRendererAndWorkInTheirOwnProcesses()
+    {
+        SampleRun run = await SampleRun.RunAsync("--processes");
+
+        run.ExitCode.Should().Be(0, run.Describe());
+        run.Output.Should().NotContain("FAILED").And.Contain("All 7 scenarios passed");
+        List<TranscriptLine> lines = TranscriptLine.Parse(run.Output, withProcessIds: true);
+        lines.Select(l => (l.Party, l.Text)).Should().ContainInOrder(KeyLines, run.Describe());
+
+        // Each party prints from one process of its own, and main's is the process the test started.
+        lines.Where(l => l.Party == "main").Select(l => l.ProcessId).Distinct().Should().Equal([run.ProcessId], run.Describe());
+        int renderer = lines.Where(l => l.Party == "renderer").Select(l => l.ProcessId).Distinct().Should().ContainSingle(run.Describe()).Subject;
+        int work = lines.Where(l => l.Party == "work").Select(l => l.ProcessId).Distinct().Should().ContainSingle(run.Describe()).Subject;
+        new[] { run.ProcessId, renderer, work }.Should().OnlyHaveUniqueItems(run.Describe());
+        run.Output.Should().Contain($"created mainWindow (#1, Window, pid {renderer}) and workWindow (#2, Work, pid {work})");
+
+        // Both children ended by themselves once main closed their links, before main exited.
+        run.Output.Should().Contain($"mainWindow (pid {renderer}) exited: CleanExit, exit code 0")
+            .And.Contain($"workWindow (pid {work}) exited: CleanExit, exit code 0");
+        IsRunning(renderer).Should().BeFalse("main waited for the renderer's process to exit");
+        IsRunning(work).Should().BeFalse("main waited for the work endpoint's process to exit");
+    }
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>One line an endpoint printed: <c>    party  [pid]  text</c>.</summary>
+    private sealed record TranscriptLine(string Party, int ProcessId, string Text)
+    {
+        private static readonly Regex WithProcessId = new(@"^    (main|renderer|work) +(\d+) +(.*)$", RegexOptions.CultureInvariant);
+        private static readonly Regex WithoutProcessId = new(@"^    (main|renderer|work) +(.*)$", RegexOptions.CultureInvariant);
+
+        public static List<TranscriptLine> Parse(string output, bool withProcessIds)
+        {
+            var lines = new List<TranscriptLine>();
+            foreach (string line in output.Split('\n'))
+            {
+                Match m = (withProcessIds ? WithProcessId : WithoutProcessId).Match(line.TrimEnd('\r'));
+                if (m.Success)
+                {
+                    lines.Add(withProcessIds
+                        ? new TranscriptLine(m.Groups[1].Value, int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), m.Groups[3].Value)
+                        : new TranscriptLine(m.Groups[1].Value, 0, m.Groups[2].Value));
+                }
+            }
+
+            return lines;
+        }
+    }
+
+    /// <summary>A finished run of the built sample host.</summary>
+    private sealed record SampleRun(int ProcessId, int ExitCode, string Output, string Errors)
+    {
+        public static async Task<SampleRun> RunAsync(params string[] arguments)
+        {
+            string assembly = typeof(SampleHostTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+                .SingleOrDefault(a => a.Key == "SampleHostAssembly")?.Value
+                ?? throw new InvalidOperationException("The test assembly does not say where the sample host was built (see IpcBridge.Tests.csproj).");
+            var startInfo = new ProcessStartInfo
+            {
+                FileName = TestChild.DotNetHost,
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                RedirectStandardInput = true,
+            };
+            startInfo.ArgumentList.Add(assembly);
+            foreach (string argument in arguments)
+            {
+                startInfo.ArgumentList.Add(argument);
+            }
+
+            using Process process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start the sample host {assembly}.");
+            int processId = process.Id;
+            process.StandardInput.Close();
+            using var timeout = new CancellationTokenSource(RunTimeout);
+            Task<string> output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+            Task<string> errors = process.StandardError.ReadToEndAsync(timeout.Token);
+            try
+            {
+                // The pipes end when main and every child that inherited them have exited.
+                await Task.WhenAll(output, errors, process.WaitForExitAsync(timeout.Token));
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+                throw new TimeoutException($"The sample host ({string.Join(' ', arguments)}) did not finish within {RunTimeout.TotalSeconds:0} s.");
+            }
+
+            return new SampleRun(processId, process.ExitCode, await output, await errors);
+        }
+
+        public string Describe() => $"the sample host printed:{Environment.NewLine}{this.Output}{Environment.NewLine}and on stderr:{Environment.NewLine}{this.Errors}";
+    }
+}
