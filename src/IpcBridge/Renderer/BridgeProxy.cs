@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Linq;
 using System.Linq.Expressions;
 using System.Reflection;
@@ -21,6 +22,7 @@ internal class BridgeProxy : DispatchProxy
 {
     private static readonly MethodInfo CopyTaskMethod = typeof(BridgeProxy).GetMethod(nameof(CopyTaskAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly MethodInfo CopyValueTaskMethod = typeof(BridgeProxy).GetMethod(nameof(CopyValueTaskAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
+    private static readonly MethodInfo CopyStreamMethod = typeof(BridgeProxy).GetMethod(nameof(CopyStreamAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly MethodInfo RelayMethod = typeof(DelegateRelay).GetMethod(nameof(DelegateRelay.Invoke))!;
     private static readonly ConditionalWeakTable<Delegate, ConcurrentDictionary<(Type, PayloadSerializer), Delegate>> Wrappers = new();
 
@@ -122,6 +124,11 @@ internal class BridgeProxy : DispatchProxy
             return CopyValueTaskMethod.MakeGenericMethod(declared.GetGenericArguments()[0]).Invoke(null, new[] { value, serializer });
         }
 
+        if (declared.IsGenericType && declared.GetGenericTypeDefinition() == typeof(IAsyncEnumerable<>))
+        {
+            return CopyStreamMethod.MakeGenericMethod(declared.GetGenericArguments()[0]).Invoke(null, new[] { value, serializer, default(CancellationToken) });
+        }
+
         Type type = declared == typeof(object) ? value.GetType() : declared;
         byte[] json = serializer.SerializeObject(value);
         return serializer.Deserialize(json, type, "a value crossing the context bridge");
@@ -165,12 +172,51 @@ internal class BridgeProxy : DispatchProxy
             return new OperationCanceledException(ex.Message);
         }
 
+        if (ex is IpcInvocationException remote)
+        {
+            // Already a copy of another endpoint's failure (a contract or invoke called from preload): page code learns
+            // what failed over there, not that an IpcInvocationException was thrown here.
+            return new IpcInvocationException(remote.Channel, remote.Message, remote.RemoteTypeName, remote.RemoteMessage, remote.RemoteStackTrace);
+        }
+
         string type = ex.GetType().FullName ?? ex.GetType().Name;
         return new IpcInvocationException(what, $"{type}: {ex.Message}", type, ex.Message, ex.StackTrace);
     }
 
     private static ValueTask<T> CopyValueTaskAsync<T>(ValueTask<T> task, PayloadSerializer serializer)
         => new(CopyTaskAsync(task.AsTask(), serializer));
+
+    /// <summary>A sequence crosses item by item, each a copy; page code's cancellation reaches preload's enumerator.</summary>
+    private static async IAsyncEnumerable<T> CopyStreamAsync<T>(IAsyncEnumerable<T> items, PayloadSerializer serializer, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        IAsyncEnumerator<T> reader = items.GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                bool more;
+                try
+                {
+                    more = await reader.MoveNextAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    throw CopyException(ex, "an asynchronous stream");
+                }
+
+                if (!more)
+                {
+                    break;
+                }
+
+                yield return (T)Copy(reader.Current, typeof(T), serializer)!;
+            }
+        }
+        finally
+        {
+            await reader.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 
     private static Delegate Wrap(Delegate original, Type delegateType, PayloadSerializer serializer)
     {
