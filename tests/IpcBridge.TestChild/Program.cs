@@ -61,6 +61,8 @@ static async Task<int> RunRendererAsync()
                 return 0;
             });
             ipc.HandleStream("count", (e, a) => Count(a.Get<int>(0), e.CancellationToken));
+            // A contract main calls through WebContents.GetContract<IChildCounter>().
+            ipc.HandleContract<IpcBridge.ChildApi.IChildCounter>(new IpcBridge.ChildApi.ChildCounter(ipc));
 
             // Calls to main: "invoke-cancel" invokes main's "hang", cancels once main says it started, and reports the outcome.
             ipc.On("invoke-cancel", (e, a) =>
