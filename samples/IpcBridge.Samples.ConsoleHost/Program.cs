@@ -31,10 +31,14 @@ internal static class Program
 
         bool openUrls = false;
         bool processes = false;
+        bool showcase = false;
         foreach (string arg in args)
         {
             switch (arg)
             {
+                case "--showcase":
+                    showcase = true;
+                    break;
                 case "--open":
                     openUrls = true;
                     break;
@@ -53,6 +57,11 @@ internal static class Program
 
         try
         {
+            if (showcase)
+            {
+                return await Showcase.Showcase.RunAsync(Console.Out);
+            }
+
             return await RunAsync(openUrls, processes);
         }
         catch (Exception ex)
@@ -136,9 +145,11 @@ internal static class Program
 
     private static void PrintUsage(TextWriter output)
     {
-        output.WriteLine("Usage: IpcBridge.Samples.ConsoleHost [--open] [--processes]");
+        output.WriteLine("Usage: IpcBridge.Samples.ConsoleHost [--open] [--processes] | --showcase");
         output.WriteLine("  --open       really open the URL of scenario a in the default browser");
         output.WriteLine("  --processes  run the renderer and the work endpoint as child processes of this app");
         output.WriteLine($"               (which starts it again with {ChildProgram.RoleOption} {ChildProgram.RendererRole} and {ChildProgram.RoleOption} {ChildProgram.WorkRole})");
+        output.WriteLine("  --showcase   instead of the article's scenarios, demonstrate what IpcBridge adds: invoke from main,");
+        output.WriteLine("               cancellation, time limits, streaming, typed channels, contracts, tracing and metrics");
     }
 }

@@ -46,6 +46,12 @@ internal sealed class HandlerRegistry<TEvent>
     {
         string channel = frame.Channel;
         bool streaming = frame.Kind == FrameKind.InvokeStream;
+        if (streaming && frame.PortId < 1)
+        {
+            connection.Violation($"a stream invoke on '{channel}' granting {frame.PortId} items of credit");
+            return;
+        }
+
         if (!this.TryTake(channel, streaming, out Entry? entry, out string? refusal))
         {
             connection.SendError(frame.CallId, new ErrorPayload { Code = ErrorCode.NoHandler, Message = refusal });
@@ -53,8 +59,8 @@ internal sealed class HandlerRegistry<TEvent>
         }
 
         CancellationToken token = streaming
-            ? connection.BeginInboundStream(frame.CallId, (int)Math.Min(frame.PortId, int.MaxValue))
-            : connection.BeginInbound(frame.CallId);
+            ? connection.BeginInboundStream(frame.CallId, channel, (int)Math.Min(frame.PortId, int.MaxValue))
+            : connection.BeginInbound(frame.CallId, channel);
         TEvent e = createEvent(token);
 
         // The handler's span is current while it runs, so what it calls in turn joins the caller's trace.

@@ -69,12 +69,14 @@ internal sealed class IpcConnection : IFrameReceiver
             throw new IpcDisconnectedException(closed.Message, closed.Reason, closed);
         }
 
-        this.transport.Write(frame);
-        Telemetry.Count(frame, sent: true);
+        // Traced before the write: in one process the receiver sees the frame during it.
         if (this.FrameTrace is not null)
         {
             this.TraceFrame(IpcTraceDirection.Sent, frame);
         }
+
+        this.transport.Write(frame);
+        Telemetry.Count(frame, sent: true);
     }
 
     /// <summary>Sends a call frame and returns its answer's payload.</summary>
@@ -131,10 +133,10 @@ internal sealed class IpcConnection : IFrameReceiver
     }
 
     /// <summary>Tracks an inbound call so a Cancel frame or the end of the link can cancel its handler.</summary>
-    public CancellationToken BeginInbound(long callId) => this.Track(callId, new InboundCall(null));
+    public CancellationToken BeginInbound(long callId, string channel) => this.Track(callId, new InboundCall(channel, null));
 
     /// <summary>Tracks an inbound stream call whose caller granted <paramref name="window"/> items of credit.</summary>
-    public CancellationToken BeginInboundStream(long callId, int window) => this.Track(callId, new InboundCall(new SemaphoreSlim(window, window)));
+    public CancellationToken BeginInboundStream(long callId, string channel, int window) => this.Track(callId, new InboundCall(channel, new SemaphoreSlim(window, window)));
 
     /// <summary>Sends one item of an inbound stream once the caller has credit for it.</summary>
     public async ValueTask SendStreamItemAsync(long callId, ReadOnlyMemory<byte> item, CancellationToken cancellationToken)
@@ -359,6 +361,7 @@ internal sealed class IpcConnection : IFrameReceiver
         }
         else if (answer && direction == IpcTraceDirection.Sent && this.inbound.TryGetValue(frame.CallId, out InboundCall? handled))
         {
+            channel = handled.Channel;
             latency = Telemetry.Elapsed(handled.StartedAt);
         }
 
@@ -611,7 +614,13 @@ internal sealed class IpcConnection : IFrameReceiver
     /// <summary>A call being handled at this side.</summary>
     private sealed class InboundCall : IDisposable
     {
-        public InboundCall(SemaphoreSlim? credits) => this.Credits = credits;
+        public InboundCall(string channel, SemaphoreSlim? credits)
+        {
+            this.Channel = channel;
+            this.Credits = credits;
+        }
+
+        public string Channel { get; }
 
         public CancellationTokenSource Cancellation { get; } = new();
 

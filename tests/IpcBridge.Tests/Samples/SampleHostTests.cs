@@ -70,6 +70,25 @@ public class SampleHostTests
         IsRunning(work).Should().BeFalse("main waited for the work endpoint's process to exit");
     }
 
+    [Fact]
+    public async Task ConsoleHost_Showcase_DemonstratesEveryFeatureAndPasses()
+    {
+        SampleRun run = await SampleRun.RunAsync("--showcase");
+
+        run.ExitCode.Should().Be(0, run.Describe());
+        run.Output.Should().NotContain("FAILED").And.Contain("Every showcase step passed.");
+        run.Output.Should().ContainAll(
+            "the window answered dialog:confirm with True",
+            "IpcTimeoutException: No answer on channel 'dialog:hang' within 300 ms.",
+            "search: cancelled",
+            "System.IO.FileNotFoundException: No such file: settings.json",
+            "logs:tail -> log line 5",
+            "files:rename -> RenameResult { Renamed = True, Path = /docs/final.txt }",
+            "clock.TicksAsync -> 1, 2, 3",
+            "-> #1 Invoke 'math:add'",
+            "ipc.invoke math:add");
+    }
+
     private static bool IsRunning(int processId)
     {
         try
