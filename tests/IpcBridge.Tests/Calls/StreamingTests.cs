@@ -268,6 +268,26 @@ public class StreamingTests
         await reader.DisposeAsync();
     }
 
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task InvokeStream_ForgedWithNoCredit_CallerIsDisconnectedAndHandlerNeverRuns(TransportKind transport)
+    {
+        // Arrange
+        await using var bridge = Bridge.Create(transport);
+        bool ran = false;
+        bridge.IpcMain.HandleStream("count", (e, a) => { ran = true; return Range(3, e.CancellationToken); });
+        TestRenderer renderer = await bridge.AddRendererAsync();
+        var gone = Signal.Create<DisconnectReason>();
+        renderer.Ipc.Disconnected += (_, e) => gone.TrySetResult(e.Reason);
+
+        // Act: a stream invoke below IpcRenderer that grants the producer nothing.
+        renderer.Ipc.Connection.Write(new Protocol.Frame(Protocol.FrameKind.InvokeStream, 1, "count", "[]"u8.ToArray(), null, 0));
+
+        // Assert
+        (await gone.Task.WithTimeout("main to drop the renderer")).Should().Be(DisconnectReason.ProtocolViolation);
+        ran.Should().BeFalse();
+    }
+
     private static async IAsyncEnumerable<int> Quiet(TaskCompletionSource<bool> started, [EnumeratorCancellation] CancellationToken token)
     {
         started.TrySetResult(true);
