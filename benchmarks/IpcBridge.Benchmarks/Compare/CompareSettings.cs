@@ -12,7 +12,7 @@ public sealed class CompareSettings
     public static CompareSettings Quick { get; } = new() { Rounds = 3, RunTime = TimeSpan.FromMilliseconds(40), WarmUpCount = 16 };
 
     /// <summary>Gets settings that only prove every scenario works: one round of a few operations, no calibration.</summary>
-    public static CompareSettings Smoke { get; } = new() { Rounds = 1, FixedCount = 4, WarmUpCount = 1, ScenarioTimeout = TimeSpan.FromSeconds(30) };
+    public static CompareSettings Smoke { get; } = new() { Rounds = 1, FixedCount = 4, WarmUpCount = 1, ScenarioTimeout = TimeSpan.FromMinutes(1) };
 
     /// <summary>Gets the number of alternating rounds; each round runs every series of a scenario once.</summary>
     public int Rounds { get; init; } = 7;

@@ -40,6 +40,13 @@ public sealed class ChannelPingPong : IAsyncDisposable
         return Stopwatch.GetElapsedTime(start).TotalSeconds / count;
     }
 
+    /// <summary>One round trip.</summary>
+    public ValueTask<object> RoundTripAsync()
+    {
+        this.requests.Writer.TryWrite(this.message);
+        return this.replies.Reader.ReadAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         this.requests.Writer.TryComplete();

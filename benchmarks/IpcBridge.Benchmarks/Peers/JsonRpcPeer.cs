@@ -62,6 +62,9 @@ public sealed class JsonRpcPeer : IAsyncDisposable
         }
     }
 
+    /// <summary>One <c>InvokeAsync("Echo", payload)</c> call.</summary>
+    public Task<string> InvokeOnceAsync(string payload) => this.client.InvokeAsync<string>(nameof(EchoService.Echo), payload);
+
     /// <summary>Runs <paramref name="count"/> sequential <c>InvokeAsync("Echo", payload)</c> calls.</summary>
     /// <returns>Seconds per call.</returns>
     public async Task<double> InvokeAsync(int count, string payload, CancellationToken cancellationToken)
