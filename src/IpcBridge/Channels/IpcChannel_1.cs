@@ -44,8 +44,8 @@ public sealed class IpcChannel<T> : IpcChannel
     /// <param name="name">The channel name; must not be empty or contain <c>*</c>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="name"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty or contains <c>*</c>, or <typeparamref name="T"/> cannot cross an IPC boundary.</exception>
-    [RequiresUnreferencedCode(ReflectionFallback.UnreferencedCodeMessage)]
-    [RequiresDynamicCode(ReflectionFallback.DynamicCodeMessage)]
+    [RequiresUnreferencedCode(ReflectionMessages.DescriptorUnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DescriptorDynamicCode)]
     public IpcChannel(string name)
         : base(name)
     {

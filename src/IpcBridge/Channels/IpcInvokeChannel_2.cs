@@ -53,8 +53,8 @@ public sealed class IpcInvokeChannel<TRequest, TResponse> : IpcInvokeChannel
     /// <exception cref="ArgumentNullException"><paramref name="name"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty or contains <c>*</c>, or a type cannot cross an IPC boundary.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is zero, negative (other than <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>) or too large.</exception>
-    [RequiresUnreferencedCode(ReflectionFallback.UnreferencedCodeMessage)]
-    [RequiresDynamicCode(ReflectionFallback.DynamicCodeMessage)]
+    [RequiresUnreferencedCode(ReflectionMessages.DescriptorUnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DescriptorDynamicCode)]
     public IpcInvokeChannel(string name, TimeSpan? timeout = null)
         : base(name, timeout)
     {

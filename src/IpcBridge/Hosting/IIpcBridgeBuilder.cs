@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IpcBridge;
@@ -12,7 +13,7 @@ public interface IIpcBridgeBuilder
     /// <typeparam name="THandler">The handler group.</typeparam>
     /// <returns>This builder.</returns>
 #pragma warning disable CA1716 // 'AddHandler' is a VB keyword, but it is the name users of this builder look for.
-    IIpcBridgeBuilder AddHandler<THandler>()
+    IIpcBridgeBuilder AddHandler<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>()
         where THandler : class, IIpcMainHandler;
 #pragma warning restore CA1716
 }

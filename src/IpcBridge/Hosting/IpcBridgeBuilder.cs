@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -10,7 +11,7 @@ internal sealed class IpcBridgeBuilder : IIpcBridgeBuilder
 
     public IServiceCollection Services { get; }
 
-    public IIpcBridgeBuilder AddHandler<THandler>()
+    public IIpcBridgeBuilder AddHandler<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>()
         where THandler : class, IIpcMainHandler
     {
         this.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IIpcMainHandler, THandler>());

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -45,6 +46,8 @@ public sealed partial class IpcMain : IIpcCapability
     /// <param name="channel">The channel.</param>
     /// <param name="listener">The listener.</param>
     /// <returns>This instance.</returns>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public IpcMain On<T>(string channel, Action<IpcMainEvent, T> listener)
         => this.AddListener(channel, listener, Typed(listener), once: false);
 
@@ -54,6 +57,8 @@ public sealed partial class IpcMain : IIpcCapability
     /// <param name="channel">The channel.</param>
     /// <param name="listener">The listener.</param>
     /// <returns>This instance.</returns>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public IpcMain On<T1, T2>(string channel, Action<IpcMainEvent, T1, T2> listener)
         => this.AddListener(channel, listener, Typed(listener), once: false);
 
@@ -69,6 +74,8 @@ public sealed partial class IpcMain : IIpcCapability
     /// <param name="channel">The channel.</param>
     /// <param name="listener">The listener.</param>
     /// <returns>This instance.</returns>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public IpcMain Once<T>(string channel, Action<IpcMainEvent, T> listener)
         => this.AddListener(channel, listener, Typed(listener), once: true);
 
@@ -78,6 +85,8 @@ public sealed partial class IpcMain : IIpcCapability
     /// <param name="channel">The channel.</param>
     /// <param name="listener">The listener.</param>
     /// <returns>This instance.</returns>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public IpcMain Once<T1, T2>(string channel, Action<IpcMainEvent, T1, T2> listener)
         => this.AddListener(channel, listener, Typed(listener), once: true);
 
@@ -121,6 +130,8 @@ public sealed partial class IpcMain : IIpcCapability
     /// <param name="channel">The channel.</param>
     /// <param name="handler">The handler; its exception reaches the caller as <see cref="IpcInvocationException"/>.</param>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public void Handle<TResult>(string channel, Func<IpcMainInvokeEvent, IpcArgs, TResult> handler)
         => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap(this.serializer, channel, handler), once: false);
 
@@ -132,6 +143,8 @@ public sealed partial class IpcMain : IIpcCapability
     // An async lambda converts to Task<T> and ValueTask<T> alike, which the compiler would call ambiguous; the
     // idiomatic Handle(channel, async (e, a) => ...) must pick Task<T>.
     [OverloadResolutionPriority(1)]
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public void Handle<TResult>(string channel, Func<IpcMainInvokeEvent, IpcArgs, Task<TResult>> handler)
         => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap(this.serializer, channel, handler), once: false);
 
@@ -140,6 +153,8 @@ public sealed partial class IpcMain : IIpcCapability
     /// <param name="channel">The channel.</param>
     /// <param name="handler">The handler; its exception reaches the caller as <see cref="IpcInvocationException"/>.</param>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public void Handle<TResult>(string channel, Func<IpcMainInvokeEvent, IpcArgs, ValueTask<TResult>> handler)
         => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap(this.serializer, channel, handler), once: false);
 
@@ -163,6 +178,8 @@ public sealed partial class IpcMain : IIpcCapability
     /// <param name="channel">The channel.</param>
     /// <param name="handler">The handler.</param>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public void Handle<TArg, TResult>(string channel, Func<IpcMainInvokeEvent, TArg, Task<TResult>> handler)
         => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap<TResult>(this.serializer, channel, (e, a) => handler(e, a.Get<TArg>(0))), once: false);
 
@@ -172,6 +189,8 @@ public sealed partial class IpcMain : IIpcCapability
     /// <param name="channel">The channel.</param>
     /// <param name="handler">The handler.</param>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public void Handle<TArg, TResult>(string channel, Func<IpcMainInvokeEvent, TArg, TResult> handler)
         => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap<TResult>(this.serializer, channel, (e, a) => handler(e, a.Get<TArg>(0))), once: false);
 
@@ -180,6 +199,8 @@ public sealed partial class IpcMain : IIpcCapability
     /// <param name="channel">The channel.</param>
     /// <param name="handler">The handler.</param>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public void HandleOnce<TResult>(string channel, Func<IpcMainInvokeEvent, IpcArgs, TResult> handler)
         => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap(this.serializer, channel, handler), once: true);
 
@@ -191,6 +212,8 @@ public sealed partial class IpcMain : IIpcCapability
     // An async lambda converts to Task<T> and ValueTask<T> alike, which the compiler would call ambiguous; the
     // idiomatic Handle(channel, async (e, a) => ...) must pick Task<T>.
     [OverloadResolutionPriority(1)]
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public void HandleOnce<TResult>(string channel, Func<IpcMainInvokeEvent, IpcArgs, Task<TResult>> handler)
         => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap(this.serializer, channel, handler), once: true);
 
@@ -199,6 +222,8 @@ public sealed partial class IpcMain : IIpcCapability
     /// <param name="channel">The channel.</param>
     /// <param name="handler">The handler.</param>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public void HandleOnce<TResult>(string channel, Func<IpcMainInvokeEvent, IpcArgs, ValueTask<TResult>> handler)
         => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap(this.serializer, channel, handler), once: true);
 
@@ -227,6 +252,8 @@ public sealed partial class IpcMain : IIpcCapability
     /// <param name="channel">The channel.</param>
     /// <param name="handler">The handler; an exception it throws ends the caller's stream with <see cref="IpcInvocationException"/>.</param>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public void HandleStream<TItem>(string channel, Func<IpcMainInvokeEvent, IpcArgs, IAsyncEnumerable<TItem>> handler)
         => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.WrapStream(this.serializer, channel, handler), once: false);
 
@@ -265,6 +292,8 @@ public sealed partial class IpcMain : IIpcCapability
     internal void DispatchInvoke(WebContents sender, IpcConnection connection, Frame frame, IpcArgs args)
         => this.handlers.Dispatch(connection, frame, args, token => new IpcMainInvokeEvent(sender, frame.Channel, token));
 
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     private static Action<IpcMainEvent, IpcArgs> Typed<T>(Action<IpcMainEvent, T> listener)
     {
         if (listener is null)
@@ -275,6 +304,8 @@ public sealed partial class IpcMain : IIpcCapability
         return (e, a) => listener(e, a.GetForListener<T>(0));
     }
 
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     private static Action<IpcMainEvent, IpcArgs> Typed<T1, T2>(Action<IpcMainEvent, T1, T2> listener)
     {
         if (listener is null)

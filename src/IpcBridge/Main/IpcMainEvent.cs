@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 using IpcBridge.Protocol;
 using IpcBridge.Serialization;
@@ -54,6 +55,8 @@ public sealed partial class IpcMainEvent : IIpcCapability
     public object? ReturnValue
     {
         get => this.returnValue;
+        [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+        [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
         set
         {
             if (this.syncConnection is null)
@@ -105,11 +108,15 @@ public sealed partial class IpcMainEvent : IIpcCapability
     /// <exception cref="IpcAccessDeniedException">The sender's allowlist does not let it receive on <paramref name="channel"/>.</exception>
     /// <exception cref="IpcSerializationException">An argument cannot be serialized.</exception>
     /// <exception cref="IpcDisconnectedException">The sender is gone.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public void Reply(string channel, params object?[] args) => this.Sender.Send(channel, args);
 
     /// <summary>Sends one typed argument back to the endpoint that sent this event.</summary>
     /// <typeparam name="T">The argument type.</typeparam>
     /// <param name="channel">The channel.</param>
     /// <param name="arg">The argument.</param>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public void Reply<T>(string channel, T arg) => this.Sender.Send(channel, arg);
 }

@@ -1,6 +1,7 @@
 #if NET8_0_OR_GREATER
 using System;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.IO;
 using System.Reflection;
 using System.Security.Cryptography;
@@ -90,6 +91,7 @@ public sealed partial class MainProcess
     /// </summary>
     /// <param name="arguments">The arguments for the child.</param>
     /// <returns>Start information with no shell and redirected nothing; adjust as needed.</returns>
+    [UnconditionalSuppressMessage("SingleFile", "IL3000", Justification = "The entry assembly's path is only passed to a dotnet host; a single-file app is its own host and never needs it.")]
     public static ProcessStartInfo CreateStartInfoForThisApp(params string[] arguments)
     {
         ArgumentNullException.ThrowIfNull(arguments);

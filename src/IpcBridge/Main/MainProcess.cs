@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -105,6 +106,8 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
     /// <param name="args">The arguments.</param>
     /// <returns>How many endpoints it was sent to.</returns>
     /// <exception cref="IpcSerializationException">An argument cannot be serialized; nothing was sent.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public int Broadcast(string channel, params object?[] args) => this.BroadcastCore(null, channel, args);
 
     /// <summary>Sends a message to every live endpoint of <paramref name="kind"/> that may receive on <paramref name="channel"/>.</summary>
@@ -113,6 +116,8 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
     /// <param name="args">The arguments.</param>
     /// <returns>How many endpoints it was sent to.</returns>
     /// <exception cref="IpcSerializationException">An argument cannot be serialized; nothing was sent.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public int Broadcast(EndpointKind kind, string channel, params object?[] args) => this.BroadcastCore(kind, channel, args);
 
     /// <summary>
@@ -282,6 +287,8 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
         return new RendererEndpoint(webContents, runtime);
     }
 
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     private int BroadcastCore(EndpointKind? kind, string channel, object?[] args)
     {
         if (channel is null)

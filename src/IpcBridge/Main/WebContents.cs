@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 using System.Threading.Tasks;
 using IpcBridge.Diagnostics;
@@ -64,6 +65,8 @@ public sealed partial class WebContents : IIpcCapability, IFrameHandler
     /// <exception cref="IpcAccessDeniedException">The endpoint's allowlist does not let it receive on <paramref name="channel"/>.</exception>
     /// <exception cref="IpcSerializationException">An argument cannot be serialized; nothing was sent.</exception>
     /// <exception cref="IpcDisconnectedException">The endpoint is destroyed.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public void Send(string channel, params object?[] args)
     {
         this.CheckReceive(channel, IpcOperation.Receive);
@@ -77,6 +80,8 @@ public sealed partial class WebContents : IIpcCapability, IFrameHandler
     /// <exception cref="IpcAccessDeniedException">The endpoint's allowlist does not let it receive on <paramref name="channel"/>.</exception>
     /// <exception cref="IpcSerializationException">The argument cannot be serialized; nothing was sent.</exception>
     /// <exception cref="IpcDisconnectedException">The endpoint is destroyed.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public void Send<T>(string channel, T arg)
     {
         this.CheckReceive(channel, IpcOperation.Receive);
@@ -95,6 +100,8 @@ public sealed partial class WebContents : IIpcCapability, IFrameHandler
     /// <exception cref="IpcSerializationException">The message cannot be serialized; nothing was sent.</exception>
     /// <exception cref="InvalidOperationException">A port is closed, already transferred, or listed twice.</exception>
     /// <exception cref="IpcDisconnectedException">The endpoint is destroyed.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public void PostMessage(string channel, object? message, IEnumerable<MessagePortMain>? transfer = null)
     {
         MessagePortMain[] ports = PortTransfer.Validate(transfer, null);
@@ -119,6 +126,8 @@ public sealed partial class WebContents : IIpcCapability, IFrameHandler
     /// <exception cref="IpcInvocationException">No handler is registered there, or it threw (its type, message and stack are kept).</exception>
     /// <exception cref="IpcSerializationException">An argument or the result cannot be (de)serialized.</exception>
     /// <exception cref="IpcDisconnectedException">The endpoint is destroyed, or went away before answering.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public Task<TResult> InvokeAsync<TResult>(string channel, params object?[] args)
         => this.InvokeCoreAsync<TResult>(channel, args, null, CancellationToken.None);
 
@@ -133,6 +142,8 @@ public sealed partial class WebContents : IIpcCapability, IFrameHandler
     /// <exception cref="IpcInvocationException">No handler is registered there, or it threw.</exception>
     /// <exception cref="IpcDisconnectedException">The endpoint is destroyed, or went away before answering.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public Task<TResult> InvokeAsync<TResult>(string channel, object?[] args, CancellationToken cancellationToken)
         => this.InvokeCoreAsync<TResult>(channel, args, null, cancellationToken);
 
@@ -149,6 +160,8 @@ public sealed partial class WebContents : IIpcCapability, IFrameHandler
     /// <exception cref="IpcInvocationException">No handler is registered there, or it threw.</exception>
     /// <exception cref="IpcDisconnectedException">The endpoint is destroyed, or went away before answering.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public Task<TResult> InvokeAsync<TResult>(string channel, object?[] args, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         if (timeout == Timeout.InfiniteTimeSpan)
@@ -171,6 +184,8 @@ public sealed partial class WebContents : IIpcCapability, IFrameHandler
     /// <exception cref="IpcAccessDeniedException">The endpoint's allowlist does not let it handle <paramref name="channel"/> (thrown at once).</exception>
     /// <exception cref="IpcInvocationException">While enumerating: no stream handler there, or it threw.</exception>
     /// <exception cref="IpcDisconnectedException">While enumerating: the endpoint went away.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public IAsyncEnumerable<TItem> InvokeStream<TItem>(string channel, params object?[] args)
     {
         this.CheckReceive(channel, IpcOperation.Handle);
@@ -282,6 +297,8 @@ public sealed partial class WebContents : IIpcCapability, IFrameHandler
         }
     }
 
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     private async Task<TResult> InvokeCoreAsync<TResult>(string channel, object?[] args, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         this.CheckReceive(channel, IpcOperation.Handle);

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using IpcBridge.Serialization;
 
@@ -19,7 +20,7 @@ public sealed class MessageEventArgs : EventArgs
     }
 
     /// <summary>Gets the message as JSON.</summary>
-    public JsonElement Data => this.GetData<JsonElement>();
+    public JsonElement Data => PayloadSerializer.Deserialize(this.payload.Span, PayloadJsonContext.Default.JsonElement, "a port message");
 
     /// <summary>Gets the ports transferred with the message (empty when none were).</summary>
     public IReadOnlyList<MessagePortMain> Ports { get; }
@@ -28,5 +29,7 @@ public sealed class MessageEventArgs : EventArgs
     /// <typeparam name="T">The type to read.</typeparam>
     /// <returns>The message.</returns>
     /// <exception cref="IpcSerializationException">The message does not deserialize as <typeparamref name="T"/>.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.PortsUnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.PortsDynamicCode)]
     public T GetData<T>() => this.serializer.Deserialize<T>(this.payload.Span, "a port message");
 }

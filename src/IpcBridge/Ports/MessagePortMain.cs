@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
@@ -104,6 +105,8 @@ public sealed class MessagePortMain : IIpcCapability
     /// <exception cref="InvalidOperationException">This port was transferred away, or a listed port is closed or transferred.</exception>
     /// <exception cref="ArgumentException">The list contains this port, its partner, or a port twice.</exception>
     /// <exception cref="IpcSerializationException">The message cannot be serialized; nothing was sent.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.PortsUnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.PortsDynamicCode)]
     public void PostMessage(object? message, IEnumerable<MessagePortMain>? transfer = null)
     {
         lock (this.gate)
@@ -137,6 +140,8 @@ public sealed class MessagePortMain : IIpcCapability
     /// <exception cref="ArgumentException">The list contains this port, its partner, or a port twice.</exception>
     /// <exception cref="IpcSerializationException">The message cannot be serialized; nothing was sent.</exception>
     /// <exception cref="IpcQueueFullException">The port is bounded with <see cref="QueueFullMode.Fail"/> and the receiver is full.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.PortsUnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.PortsDynamicCode)]
     public async Task PostMessageAsync(object? message, IEnumerable<MessagePortMain>? transfer = null, CancellationToken cancellationToken = default)
     {
         lock (this.gate)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 using System.Threading.Tasks;
 using IpcBridge.Diagnostics;
@@ -100,12 +101,16 @@ internal sealed class HandlerRegistry<TEvent>
         }
     }
 
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public static UnaryHandler Wrap<TResult>(PayloadSerializer serializer, string channel, Func<TEvent, IpcArgs, TResult> handler)
     {
         Check(channel, handler);
         return (e, a) => new ValueTask<ReadOnlyMemory<byte>>(serializer.SerializeValue(handler(e, a)));
     }
 
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public static UnaryHandler Wrap<TResult>(PayloadSerializer serializer, string channel, Func<TEvent, IpcArgs, Task<TResult>> handler)
     {
         Check(channel, handler);
@@ -120,6 +125,8 @@ internal sealed class HandlerRegistry<TEvent>
         static async ValueTask<ReadOnlyMemory<byte>> AwaitAsync(Task<TResult> task, PayloadSerializer s) => s.SerializeValue(await task.ConfigureAwait(false));
     }
 
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public static UnaryHandler Wrap<TResult>(PayloadSerializer serializer, string channel, Func<TEvent, IpcArgs, ValueTask<TResult>> handler)
     {
         Check(channel, handler);
@@ -160,6 +167,8 @@ internal sealed class HandlerRegistry<TEvent>
         };
     }
 
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public static StreamHandler WrapStream<TItem>(PayloadSerializer serializer, string channel, Func<TEvent, IpcArgs, IAsyncEnumerable<TItem>> handler)
     {
         Check(channel, handler);

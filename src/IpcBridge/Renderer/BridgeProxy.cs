@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Linq;
 using System.Linq.Expressions;
 using System.Reflection;
@@ -34,6 +35,8 @@ internal class BridgeProxy : DispatchProxy
     {
     }
 
+    [RequiresUnreferencedCode(ReflectionMessages.ContextBridgeUnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.ContextBridgeDynamicCode)]
     internal static TApi Create<TApi>(TApi api, PayloadSerializer serializer)
         where TApi : class
     {
@@ -48,6 +51,8 @@ internal class BridgeProxy : DispatchProxy
     /// <param name="targetMethod">The interface method called.</param>
     /// <param name="args">Its arguments.</param>
     /// <returns>A copy of the result.</returns>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "A BridgeProxy is made only by ContextBridge.ExposeInMainWorld, which carries RequiresUnreferencedCode.")]
+    [UnconditionalSuppressMessage("AotAnalysis", "IL3050", Justification = "A BridgeProxy is made only by ContextBridge.ExposeInMainWorld, which carries RequiresDynamicCode.")]
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
         if (targetMethod is null)
@@ -81,6 +86,8 @@ internal class BridgeProxy : DispatchProxy
     }
 
     /// <summary>Copies a value across the bridge, as <paramref name="declared"/>.</summary>
+    [RequiresUnreferencedCode(ReflectionMessages.ContextBridgeUnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.ContextBridgeDynamicCode)]
     private static object? Copy(object? value, Type declared, PayloadSerializer serializer)
     {
         if (value is null || declared == typeof(void))
@@ -146,6 +153,8 @@ internal class BridgeProxy : DispatchProxy
         }
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Called, through reflection, only by a BridgeProxy, which only ContextBridge.ExposeInMainWorld makes; that carries RequiresUnreferencedCode.")]
+    [UnconditionalSuppressMessage("AotAnalysis", "IL3050", Justification = "Called, through reflection, only by a BridgeProxy, which only ContextBridge.ExposeInMainWorld makes; that carries RequiresDynamicCode.")]
     private static async Task<T> CopyTaskAsync<T>(Task<T> task, PayloadSerializer serializer)
     {
         T result;
@@ -183,10 +192,14 @@ internal class BridgeProxy : DispatchProxy
         return new IpcInvocationException(what, $"{type}: {ex.Message}", type, ex.Message, ex.StackTrace);
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Called, through reflection, only by a BridgeProxy, which only ContextBridge.ExposeInMainWorld makes; that carries RequiresUnreferencedCode.")]
+    [UnconditionalSuppressMessage("AotAnalysis", "IL3050", Justification = "Called, through reflection, only by a BridgeProxy, which only ContextBridge.ExposeInMainWorld makes; that carries RequiresDynamicCode.")]
     private static ValueTask<T> CopyValueTaskAsync<T>(ValueTask<T> task, PayloadSerializer serializer)
         => new(CopyTaskAsync(task.AsTask(), serializer));
 
     /// <summary>A sequence crosses item by item, each a copy; page code's cancellation reaches preload's enumerator.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Called, through reflection, only by a BridgeProxy, which only ContextBridge.ExposeInMainWorld makes; that carries RequiresUnreferencedCode.")]
+    [UnconditionalSuppressMessage("AotAnalysis", "IL3050", Justification = "Called, through reflection, only by a BridgeProxy, which only ContextBridge.ExposeInMainWorld makes; that carries RequiresDynamicCode.")]
     private static async IAsyncEnumerable<T> CopyStreamAsync<T>(IAsyncEnumerable<T> items, PayloadSerializer serializer, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         IAsyncEnumerator<T> reader = items.GetAsyncEnumerator(cancellationToken);
@@ -218,6 +231,8 @@ internal class BridgeProxy : DispatchProxy
         }
     }
 
+    [RequiresUnreferencedCode(ReflectionMessages.ContextBridgeUnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.ContextBridgeDynamicCode)]
     private static Delegate Wrap(Delegate original, Type delegateType, PayloadSerializer serializer)
     {
         MethodInfo invoke = delegateType.GetMethod("Invoke")
@@ -246,6 +261,8 @@ internal class BridgeProxy : DispatchProxy
             this.serializer = serializer;
         }
 
+        [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "A relay exists only for a callback crossing a bridge made by ContextBridge.ExposeInMainWorld, which carries RequiresUnreferencedCode.")]
+        [UnconditionalSuppressMessage("AotAnalysis", "IL3050", Justification = "A relay exists only for a callback crossing a bridge made by ContextBridge.ExposeInMainWorld, which carries RequiresDynamicCode.")]
         public object? Invoke(object?[] args)
         {
             ParameterInfo[] parameters = this.signature.GetParameters();

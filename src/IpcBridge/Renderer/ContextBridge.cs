@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using IpcBridge.Renderer;
 using IpcBridge.Serialization;
 
@@ -27,6 +28,8 @@ public sealed class ContextBridge : IIpcCapability
     /// <param name="api">The implementation, which stays on preload's side.</param>
     /// <exception cref="ArgumentException"><typeparamref name="TApi"/> is not an interface.</exception>
     /// <exception cref="InvalidOperationException">Something is already exposed under <paramref name="key"/>.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.ContextBridgeUnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.ContextBridgeDynamicCode)]
     public void ExposeInMainWorld<TApi>(string key, TApi api)
         where TApi : class
     {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Text.Json;
@@ -67,6 +68,8 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
     /// <exception cref="IpcAccessDeniedException">The allowlist does not permit sending on <paramref name="channel"/>.</exception>
     /// <exception cref="IpcSerializationException">An argument cannot be serialized; nothing was sent.</exception>
     /// <exception cref="IpcDisconnectedException">Main is gone.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public void Send(string channel, params object?[] args)
     {
         this.Check(IpcOperation.Send, channel);
@@ -80,6 +83,8 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
     /// <exception cref="IpcAccessDeniedException">The allowlist does not permit sending on <paramref name="channel"/>.</exception>
     /// <exception cref="IpcSerializationException">The argument cannot be serialized; nothing was sent.</exception>
     /// <exception cref="IpcDisconnectedException">Main is gone.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public void Send<T>(string channel, T arg)
     {
         this.Check(IpcOperation.Send, channel);
@@ -98,6 +103,8 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
     /// <exception cref="IpcInvocationException">No listener is registered for the channel.</exception>
     /// <exception cref="InvalidOperationException">Called on main's dispatch thread, where it could only deadlock.</exception>
     /// <exception cref="IpcDisconnectedException">Main is gone.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public JsonElement SendSync(string channel, params object?[] args) => this.SendSync<JsonElement>(channel, args);
 
     /// <summary>Like <see cref="SendSync(string, object?[])"/>, reading the return value as <typeparamref name="TResult"/>.</summary>
@@ -110,6 +117,8 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
     /// <exception cref="IpcInvocationException">No listener is registered for the channel.</exception>
     /// <exception cref="InvalidOperationException">Called on main's dispatch thread, where it could only deadlock.</exception>
     /// <exception cref="IpcDisconnectedException">Main is gone.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public TResult SendSync<TResult>(string channel, params object?[] args)
     {
         if (FrameDispatcher.Current is { IsMain: true })
@@ -152,6 +161,8 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
     /// <exception cref="IpcInvocationException">No handler is registered, or the handler threw (its type, message and stack are kept).</exception>
     /// <exception cref="IpcSerializationException">An argument or the result cannot be (de)serialized.</exception>
     /// <exception cref="IpcDisconnectedException">Main went away before answering.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public Task<TResult> InvokeAsync<TResult>(string channel, params object?[] args)
         => this.InvokeAsync<TResult>(channel, args, CancellationToken.None);
 
@@ -166,6 +177,8 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
     /// <exception cref="IpcSerializationException">An argument or the result cannot be (de)serialized.</exception>
     /// <exception cref="IpcDisconnectedException">Main went away before answering.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public Task<TResult> InvokeAsync<TResult>(string channel, object?[] args, CancellationToken cancellationToken)
         => this.InvokeCoreAsync<TResult>(channel, args, null, cancellationToken);
 
@@ -182,6 +195,8 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
     /// <exception cref="IpcSerializationException">An argument or the result cannot be (de)serialized.</exception>
     /// <exception cref="IpcDisconnectedException">Main went away before answering.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public Task<TResult> InvokeAsync<TResult>(string channel, object?[] args, TimeSpan timeout, CancellationToken cancellationToken = default)
         => this.InvokeCoreAsync<TResult>(channel, args, timeout, cancellationToken);
 
@@ -199,6 +214,8 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
     /// <exception cref="IpcSerializationException">An argument cannot be serialized (thrown at once), or an item cannot be read.</exception>
     /// <exception cref="IpcInvocationException">While enumerating: no stream handler is registered, or it threw.</exception>
     /// <exception cref="IpcDisconnectedException">While enumerating: main went away; the stream ends with it.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public IAsyncEnumerable<TItem> InvokeStream<TItem>(string channel, params object?[] args)
     {
         this.Check(IpcOperation.Invoke, channel);
@@ -213,6 +230,8 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
     /// <param name="handler">The handler; its exception reaches main as <see cref="IpcInvocationException"/>.</param>
     /// <exception cref="IpcAccessDeniedException">The allowlist does not permit handling <paramref name="channel"/>.</exception>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public void Handle<TResult>(string channel, Func<IpcRendererInvokeEvent, IpcArgs, TResult> handler)
         => this.AddHandler(channel, HandlerRegistry<IpcRendererInvokeEvent>.Wrap(this.Connection.Serializer, channel, handler), once: false);
 
@@ -224,6 +243,8 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
     // An async lambda converts to Task<T> and ValueTask<T> alike; the idiomatic async lambda must pick Task<T>.
     [OverloadResolutionPriority(1)]
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public void Handle<TResult>(string channel, Func<IpcRendererInvokeEvent, IpcArgs, Task<TResult>> handler)
         => this.AddHandler(channel, HandlerRegistry<IpcRendererInvokeEvent>.Wrap(this.Connection.Serializer, channel, handler), once: false);
 
@@ -233,6 +254,8 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
     /// <param name="handler">The handler.</param>
     /// <exception cref="IpcAccessDeniedException">The allowlist does not permit handling <paramref name="channel"/>.</exception>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public void Handle<TResult>(string channel, Func<IpcRendererInvokeEvent, IpcArgs, ValueTask<TResult>> handler)
         => this.AddHandler(channel, HandlerRegistry<IpcRendererInvokeEvent>.Wrap(this.Connection.Serializer, channel, handler), once: false);
 
@@ -250,6 +273,8 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
     /// <param name="handler">The handler.</param>
     /// <exception cref="IpcAccessDeniedException">The allowlist does not permit handling <paramref name="channel"/>.</exception>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public void HandleOnce<TResult>(string channel, Func<IpcRendererInvokeEvent, IpcArgs, TResult> handler)
         => this.AddHandler(channel, HandlerRegistry<IpcRendererInvokeEvent>.Wrap(this.Connection.Serializer, channel, handler), once: true);
 
@@ -260,6 +285,8 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
     /// <exception cref="IpcAccessDeniedException">The allowlist does not permit handling <paramref name="channel"/>.</exception>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
     [OverloadResolutionPriority(1)]
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public void HandleOnce<TResult>(string channel, Func<IpcRendererInvokeEvent, IpcArgs, Task<TResult>> handler)
         => this.AddHandler(channel, HandlerRegistry<IpcRendererInvokeEvent>.Wrap(this.Connection.Serializer, channel, handler), once: true);
 
@@ -272,6 +299,8 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
     /// <param name="handler">The handler.</param>
     /// <exception cref="IpcAccessDeniedException">The allowlist does not permit handling <paramref name="channel"/>.</exception>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public void HandleStream<TItem>(string channel, Func<IpcRendererInvokeEvent, IpcArgs, IAsyncEnumerable<TItem>> handler)
     {
         this.Check(IpcOperation.Handle, channel);
@@ -293,6 +322,8 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
     /// <exception cref="IpcSerializationException">The message cannot be serialized; nothing was sent.</exception>
     /// <exception cref="InvalidOperationException">A port is closed, already transferred, or listed twice.</exception>
     /// <exception cref="IpcDisconnectedException">Main is gone.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public void PostMessage(string channel, object? message, IEnumerable<MessagePortMain>? transfer = null)
     {
         MessagePortMain[] ports = PortTransfer.Validate(transfer, null);
@@ -315,6 +346,8 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
     /// <param name="listener">The listener.</param>
     /// <returns>This instance.</returns>
     /// <exception cref="IpcAccessDeniedException">The allowlist does not permit receiving on <paramref name="channel"/>.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public IpcRenderer On<T>(string channel, Action<IpcRendererEvent, T> listener)
         => this.AddListener(channel, listener, Typed(listener), once: false);
 
@@ -332,6 +365,8 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
     /// <param name="listener">The listener.</param>
     /// <returns>This instance.</returns>
     /// <exception cref="IpcAccessDeniedException">The allowlist does not permit receiving on <paramref name="channel"/>.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public IpcRenderer Once<T>(string channel, Action<IpcRendererEvent, T> listener)
         => this.AddListener(channel, listener, Typed(listener), once: true);
 
@@ -453,6 +488,8 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
         }
     }
 
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     private static Action<IpcRendererEvent, IpcArgs> Typed<T>(Action<IpcRendererEvent, T> listener)
     {
         if (listener is null)
@@ -463,6 +500,8 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
         return (e, a) => listener(e, a.GetForListener<T>(0));
     }
 
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     private async Task<TResult> InvokeCoreAsync<TResult>(string channel, object?[] args, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         this.Check(IpcOperation.Invoke, channel);

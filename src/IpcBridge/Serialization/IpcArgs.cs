@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -39,6 +40,8 @@ public sealed class IpcArgs
     /// <param name="index">The zero-based argument index.</param>
     /// <returns>A new copy of the argument.</returns>
     /// <exception cref="IpcSerializationException">The argument does not deserialize as <typeparamref name="T"/>.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.ArgsUnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.ArgsDynamicCode)]
     public T Get<T>(int index = 0)
         => this.serializer.Deserialize<T>(this.Slice(index), $"argument {index} on channel '{this.channel}'");
 
@@ -47,6 +50,8 @@ public sealed class IpcArgs
     /// <param name="type">The type to read.</param>
     /// <returns>A new copy of the argument.</returns>
     /// <exception cref="IpcSerializationException">The argument does not deserialize as <paramref name="type"/>.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.ArgsUnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.ArgsDynamicCode)]
     public object? Get(int index, Type type)
         => this.serializer.Deserialize(this.Slice(index), type, $"argument {index} on channel '{this.channel}'");
 
@@ -84,6 +89,8 @@ public sealed class IpcArgs
     }
 
     /// <summary>Reads an argument for a typed listener; a failure is marked as the listener's arguments being unreadable.</summary>
+    [RequiresUnreferencedCode(ReflectionMessages.ArgsUnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.ArgsDynamicCode)]
     internal T GetForListener<T>(int index)
     {
         try

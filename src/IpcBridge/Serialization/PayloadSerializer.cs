@@ -31,6 +31,8 @@ internal sealed class PayloadSerializer
     public JsonSerializerOptions Options { get; }
 
     /// <summary>Serializes <paramref name="args"/> as a JSON array; a <see langword="null"/> array counts as one null argument.</summary>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public byte[] SerializeArgs(object?[]? args)
     {
         Utf8JsonWriter writer = RentWriter(out ArrayBuilder buffer);
@@ -60,6 +62,8 @@ internal sealed class PayloadSerializer
     }
 
     /// <summary>Serializes one argument of a static type as a one-element JSON array.</summary>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public byte[] SerializeArg<T>(T value)
     {
         Utf8JsonWriter writer = RentWriter(out ArrayBuilder buffer);
@@ -112,6 +116,8 @@ internal sealed class PayloadSerializer
     }
 
     /// <summary>Serializes one value of a static type (a result).</summary>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public byte[] SerializeValue<T>(T value)
     {
         Utf8JsonWriter writer = RentWriter(out ArrayBuilder buffer);
@@ -128,6 +134,8 @@ internal sealed class PayloadSerializer
     }
 
     /// <summary>Serializes one value by its runtime type (a result whose static type is <see cref="object"/>).</summary>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public byte[] SerializeObject(object? value)
     {
         Utf8JsonWriter writer = RentWriter(out ArrayBuilder buffer);
@@ -144,6 +152,8 @@ internal sealed class PayloadSerializer
     }
 
     /// <summary>Reads one JSON value as <typeparamref name="T"/>.</summary>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public T Deserialize<T>(ReadOnlySpan<byte> json, string what)
     {
         try
@@ -179,6 +189,8 @@ internal sealed class PayloadSerializer
     }
 
     /// <summary>Reads one JSON value as <paramref name="type"/>.</summary>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public object? Deserialize(ReadOnlySpan<byte> json, Type type, string what)
     {
         try
@@ -247,6 +259,8 @@ internal sealed class PayloadSerializer
         cachedWriter = writer;
     }
 
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     private void WriteTyped<T>(Utf8JsonWriter writer, T value)
     {
         try
@@ -278,6 +292,8 @@ internal sealed class PayloadSerializer
         }
     }
 
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     private void WriteObject(Utf8JsonWriter writer, object? value, int index)
     {
         try

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using System.IO;
 using System.Reflection;
 using System.Text.Json;
@@ -17,6 +18,7 @@ internal sealed class UncloneableTypeConverterFactory : JsonConverterFactory
 {
     public override bool CanConvert(Type typeToConvert) => Describe(typeToConvert) is not null;
 
+    [UnconditionalSuppressMessage("AotAnalysis", "IL3050", Justification = "It only refuses a type. Should Native AOT lack code for the instantiation, MakeGenericType throws NotSupportedException, which the serializer reports as IpcSerializationException: the value is refused either way.")]
     public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options)
         => (JsonConverter)Activator.CreateInstance(typeof(RefusingConverter<>).MakeGenericType(typeToConvert), Describe(typeToConvert))!;
 
