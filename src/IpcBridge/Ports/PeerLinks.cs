@@ -47,6 +47,9 @@ internal sealed class PeerLinks
         false;
 #endif
 
+    /// <summary>Gets or sets a test hook run after a pair's channel is open and before its port moves (to order a move against the partner's fence).</summary>
+    internal Func<long, Task>? BeforeMove { get; set; }
+
     /// <summary>Answers main's PeerListen, PeerConnect and PortMove calls.</summary>
     public void HandleRequest(IpcConnection main, Frame frame)
     {
@@ -130,7 +133,19 @@ internal sealed class PeerLinks
         }
 
         IpcConnection link = await session.OpenAsync(request.Channel, request.Offer, this.options.HandshakeTimeout).ConfigureAwait(false);
-        return this.router.BeginMove(request.Port, link);
+        if (this.BeforeMove is { } hook)
+        {
+            await hook(request.Port).ConfigureAwait(false);
+        }
+
+        // On the dispatch loop, in line with the port frames it reorders.
+        var moved = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!this.dispatcher.Enqueue(() => moved.TrySetResult(this.router.BeginMove(request.Port, link))))
+        {
+            return false;
+        }
+
+        return await moved.Task.ConfigureAwait(false);
     }
 
 #if NET8_0_OR_GREATER

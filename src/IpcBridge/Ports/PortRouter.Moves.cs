@@ -18,6 +18,9 @@ internal sealed partial class PortRouter
     private readonly Dictionary<long, MoveState> moving = new();
     private readonly Dictionary<long, List<(IpcConnection Link, Frame Frame)>> early = new();
     private readonly Dictionary<long, IpcConnection> relays = new();
+
+    /// <summary>Fences that came over a local port's route before main's move request had been acted on here.</summary>
+    private readonly Dictionary<long, IpcConnection> fencedEarly = new();
     private long forwarded;
 
     /// <summary>Gets or sets main's broker; renderers have none.</summary>
@@ -27,13 +30,15 @@ internal sealed partial class PortRouter
     public long ForwardedFrames => Interlocked.Read(ref this.forwarded);
 
     /// <summary>
-    /// Main asked to send the traffic of local port <paramref name="portId"/> over <paramref name="peer"/>.
+    /// Main asked to send the traffic of local port <paramref name="portId"/> over <paramref name="peer"/>. Runs on the
+    /// endpoint's dispatch loop, like every port frame, so nothing is delivered concurrently with it.
     /// </summary>
     /// <returns><see langword="false"/> when the port is no longer here (moved on or closed); frames for it that arrive over the peer link are then relayed along its route.</returns>
     public bool BeginMove(long portId, IpcConnection peer)
     {
         IpcConnection oldLink;
         long partnerId;
+        List<Frame>? release = null;
         lock (this.gate)
         {
             if (!this.local.TryGetValue(portId, out MessagePortMain? port) || !this.remote.TryGetValue(port.PartnerId, out Remote? route) || route.Link == peer)
@@ -62,11 +67,38 @@ internal sealed partial class PortRouter
                 }
             }
 
-            this.moving[portId] = state;
+            if (this.fencedEarly.TryGetValue(portId, out IpcConnection? fencedVia) && fencedVia == oldLink)
+            {
+                // The partner's fence came over the old route while this end was still opening its side of the link:
+                // the old route is already drained, so what waited on the direct link goes now.
+                this.fencedEarly.Remove(portId);
+                release = state.HeldBack;
+            }
+            else
+            {
+                this.moving[portId] = state;
+            }
         }
 
         TryWrite(oldLink, new Frame(FrameKind.PortFence, 0, string.Empty, System.ReadOnlyMemory<byte>.Empty, null, partnerId));
+        if (release is not null)
+        {
+            foreach (Frame frame in release)
+            {
+                this.HandlePortFrame(peer, frame);
+            }
+        }
+
         return true;
+    }
+
+    /// <summary>Gets a value indicating whether the partner's fence for local port <paramref name="portId"/> came before this end began its move (for tests).</summary>
+    internal bool HasEarlyFence(long portId)
+    {
+        lock (this.gate)
+        {
+            return this.fencedEarly.ContainsKey(portId);
+        }
     }
 
     /// <summary>Main learned an end had moved on before the direct link: frames for it from that end's link are relays, and are accepted.</summary>
@@ -179,6 +211,7 @@ internal sealed partial class PortRouter
                     this.local.Remove(here.Id);
                     this.remote.Remove(here.PartnerId);
                     this.moving.Remove(here.Id);
+                    this.fencedEarly.Remove(here.Id);
                 }
 
                 here.OnRemoteClosed();

@@ -272,6 +272,7 @@ internal sealed partial class PortRouter
                 this.local.Remove(target);
                 this.remote.Remove(target);
                 this.remote.Remove(partnerId);
+                this.fencedEarly.Remove(target);
             }
             else if (here is null && frame.Ports is not null && !this.MayCarryAllLocked(link, frame.Ports, out long refused))
             {
@@ -315,7 +316,12 @@ internal sealed partial class PortRouter
             }
             else if (frame.Kind == FrameKind.PortFence)
             {
-                // A fence for a port that is not moving here: its route did not change on this side. Nothing to release.
+                // A fence for a port that is not moving here (yet): main's move request may still be on its way to
+                // BeginMove, which then finds the old route already drained.
+                lock (this.gate)
+                {
+                    this.fencedEarly[target] = link;
+                }
             }
             else
             {

@@ -144,6 +144,8 @@ internal sealed class StreamTransport : IFrameTransport
                 FlushResult flushed = await writer.FlushAsync(this.stop.Token).ConfigureAwait(false);
                 if (flushed.IsCompleted)
                 {
+                    // The other side stopped reading: nothing written from now on would arrive.
+                    this.Close(new IpcDisconnectedException("The other endpoint stopped reading.", DisconnectReason.RemoteClosed));
                     break;
                 }
             }
@@ -161,9 +163,20 @@ internal sealed class StreamTransport : IFrameTransport
     private async Task FinishAsync(Task reading, Task writing)
     {
         await writing.ConfigureAwait(false);
-        await this.framed.DisposeAsync().ConfigureAwait(false);
-        await reading.ConfigureAwait(false);
-        this.stop.Dispose();
+
+        // The reader is completed only once the read loop has let go of it: completing a PipeReader while a read or an
+        // AdvanceTo is under way returns buffers to the pool that the loop still uses.
+        this.Close(new IpcDisconnectedException("The link is closed.", DisconnectReason.LocalClosed));
+        this.framed.Reader.CancelPendingRead();
+        try
+        {
+            await reading.ConfigureAwait(false);
+        }
+        finally
+        {
+            await this.framed.DisposeAsync().ConfigureAwait(false);
+            this.stop.Dispose();
+        }
     }
 
     private void Violation(IpcProtocolException ex)

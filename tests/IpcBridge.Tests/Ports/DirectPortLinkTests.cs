@@ -70,6 +70,60 @@ public class DirectPortLinkTests
     }
 
     [Fact]
+    public async Task PartnersFenceArrivesBeforeThisEndActsOnItsMove_NothingIsHeldBackForever()
+    {
+        // Arrange: the work end opens its side of the direct link, then waits until the renderer's fence has come
+        // over the old route, and only then moves: the order a slow link set-up produces now and then.
+        const int count = 200;
+        await using Bridge bridge = Bridge.Create(TransportKind.Stream);
+        var rendererPort = Signal.Create<MessagePortMain>();
+        var echoedAll = Signal.Create<bool>();
+        var rendererSaw = new List<int>();
+        TestRenderer renderer = await bridge.AddRendererAsync(PortsOnly, (ipc, _) => ipc.On("port", (e, _) =>
+        {
+            MessagePortMain port = e.Ports[0];
+            port.Message += (_, m) =>
+            {
+                rendererSaw.Add(m.GetData<int>());
+                if (rendererSaw.Count == count)
+                {
+                    echoedAll.TrySetResult(true);
+                }
+            };
+            port.Start();
+            rendererPort.TrySetResult(port);
+        }));
+        TestRenderer work = await bridge.AddRendererAsync(PortsOnly, (ipc, _) => ipc.On("port", (e, _) =>
+        {
+            MessagePortMain port = e.Ports[0];
+            port.Message += (_, m) => port.PostMessage(m.GetData<int>());
+            port.Start();
+        }), EndpointKind.Work);
+        bool waited = false;
+        work.Ipc.Peers!.BeforeMove = async port =>
+        {
+            await Eventually(() => work.Ipc.Ports.HasEarlyFence(port));
+            waited = true;
+        };
+        var channel = new MessageChannelMain();
+        renderer.WebContents.PostMessage("port", null, new[] { channel.Port1 });
+        MessagePortMain mine = await rendererPort.Task.WithTimeout();
+
+        // Act
+        work.WebContents.PostMessage("port", null, new[] { channel.Port2 });
+        await bridge.Main.Broker.WhenIdleAsync().WithTimeout();
+        for (int i = 0; i < count; i++)
+        {
+            mine.PostMessage(i);
+        }
+
+        // Assert
+        await echoedAll.Task.WithTimeout("every echo over the direct link");
+        waited.Should().BeTrue("the move really happened after the partner's fence");
+        rendererSaw.Should().Equal(Ordered(count));
+    }
+
+    [Fact]
     public async Task AfterTheMove_MainForwardsNothing()
     {
         var logs = new CapturingLoggerProvider();
