@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
 using System.Threading;
 using System.Threading.Tasks;
@@ -15,6 +17,7 @@ internal static class Program
     private static readonly IpcChannel<Greeting> Hello = new("trim:hello", TrimJsonContext.Default.Greeting);
     private static readonly IpcChannel<Greeting> Welcome = new("trim:welcome", TrimJsonContext.Default.Greeting);
     private static readonly IpcInvokeChannel<AddRequest, AddResult> Add = new("trim:add", TrimJsonContext.Default.AddRequest, TrimJsonContext.Default.AddResult, TimeSpan.FromSeconds(20));
+    private static readonly IpcStreamChannel<int, int> Count = new("trim:count", TrimJsonContext.Default.Int32, TrimJsonContext.Default.Int32);
     private static readonly IpcInvokeChannel<string, string> Shout = new("trim:shout", TrimJsonContext.Default.String, TrimJsonContext.Default.String, TimeSpan.FromSeconds(20));
 
     public static async Task<int> Main()
@@ -51,12 +54,13 @@ internal static class Program
             e.Reply(Welcome, new Greeting("welcome " + g.Name));
         });
         main.IpcMain.Handle(Add, (e, r) => new AddResult(r.A + r.B));
+        main.IpcMain.HandleStream(Count, (e, n) => CountAsync(n, e.CancellationToken));
 
         IpcRenderer? renderer = null;
         await using RendererEndpoint endpoint = await main.CreateWindowAsync(
             new RendererOptions
             {
-                Allowlist = ChannelAllowlist.DenyAll.AllowSend(Hello).AllowReceive(Welcome).AllowInvoke(Add).AllowHandle(Shout),
+                Allowlist = ChannelAllowlist.DenyAll.AllowSend(Hello).AllowReceive(Welcome).AllowInvoke(Add).AllowInvoke(Count).AllowHandle(Shout),
                 Preload = (ipc, bridge) =>
                 {
                     renderer = ipc;
@@ -74,6 +78,12 @@ internal static class Program
         Greeting hello = await greeted.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         Greeting welcome = await welcomed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         AddResult sum = await renderer.InvokeAsync(Add, new AddRequest(2, 40), cancellationToken).ConfigureAwait(false);
+        int counted = 0;
+        await foreach (int n in renderer.InvokeStream(Count, 3).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            counted += n;
+        }
+
         string shouted = await endpoint.WebContents.InvokeAsync(Shout, "quiet", cancellationToken).ConfigureAwait(false);
         renderer.On(Welcome, (e, g) => broadcast.TrySetResult(g));
         int reached = main.Broadcast(EndpointKind.Window, Welcome, new Greeting("everyone"));
@@ -82,9 +92,20 @@ internal static class Program
         return hello.Name != "trimmed" ? $"main got '{hello.Name}'"
             : welcome.Name != "welcome trimmed" ? $"the reply was '{welcome.Name}'"
             : sum.Sum != 42 ? $"2 + 40 came back as {sum.Sum}"
+            : counted != 1 + 2 + 3 ? $"the stream added up to {counted}"
             : shouted != "QUIET" ? $"the renderer answered '{shouted}'"
             : reached != 1 || everyone.Name != "everyone" ? $"the broadcast reached {reached} endpoint(s) with '{everyone.Name}'"
             : string.Empty;
+    }
+
+    private static async IAsyncEnumerable<int> CountAsync(int n, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (int i = 1; i <= n; i++)
+        {
+            await Task.Yield();
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return i;
+        }
     }
 }
 
@@ -98,6 +119,7 @@ internal sealed record AddResult(int Sum);
 [JsonSerializable(typeof(AddRequest))]
 [JsonSerializable(typeof(AddResult))]
 [JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(int))]
 internal sealed partial class TrimJsonContext : JsonSerializerContext
 {
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading.Tasks;
 using IpcBridge.Protocol;
@@ -48,6 +49,19 @@ internal static class TypedHandlers<TEvent>
 
         static async ValueTask<ReadOnlyMemory<byte>> AwaitAsync(ValueTask<TResponse> task, JsonTypeInfo<TResponse> response)
             => PayloadSerializer.SerializeValue(await task.ConfigureAwait(false), response);
+    }
+
+    public static HandlerRegistry<TEvent>.StreamHandler WrapStream<TRequest, TItem>(JsonTypeInfo<TRequest> request, JsonTypeInfo<TItem> item, string channel, Func<TEvent, TRequest, IAsyncEnumerable<TItem>> handler)
+    {
+        Check(handler);
+        return async (e, a, emit, cancellationToken) =>
+        {
+            IAsyncEnumerable<TItem> items = handler(e, a.Get(0, request)) ?? throw new InvalidOperationException($"The stream handler for '{channel}' returned null.");
+            await foreach (TItem value in items.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                await emit(PayloadSerializer.SerializeValue(value, item), cancellationToken).ConfigureAwait(false);
+            }
+        };
     }
 
     private static void Check(Delegate handler)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading.Tasks;
@@ -98,10 +99,32 @@ public sealed partial class IpcMain
     public void HandleOnce<TRequest, TResponse>(IpcInvokeChannel<TRequest, TResponse> channel, Func<IpcMainInvokeEvent, TRequest, ValueTask<TResponse>> handler)
         => this.AddTypedHandler(channel, handler, once: true);
 
+    /// <summary>
+    /// Registers the handler that answers <see cref="IpcRenderer.InvokeStream{TRequest, TItem}(IpcStreamChannel{TRequest, TItem}, TRequest)"/>
+    /// on <paramref name="channel"/> with a stream of items, sent as the caller consumes them; the caller stopping early
+    /// or going away cancels <see cref="IpcMainInvokeEvent.CancellationToken"/> and ends the enumeration.
+    /// </summary>
+    /// <typeparam name="TRequest">The request type.</typeparam>
+    /// <typeparam name="TItem">The item type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="handler">The handler; an exception it throws ends the caller's stream with <see cref="IpcInvocationException"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="channel"/> or <paramref name="handler"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    public void HandleStream<TRequest, TItem>(IpcStreamChannel<TRequest, TItem> channel, Func<IpcMainInvokeEvent, TRequest, IAsyncEnumerable<TItem>> handler)
+    {
+        string name = NameOf(channel);
+        this.handlers.Add(name, TypedHandlers<IpcMainInvokeEvent>.WrapStream(channel.ResolveRequest(this.serializer), channel.ResolveItem(this.serializer), name, handler), once: false);
+    }
+
     /// <summary>Removes the handler of <paramref name="channel"/>, if any.</summary>
     /// <param name="channel">The channel.</param>
     /// <exception cref="ArgumentNullException"><paramref name="channel"/> is <see langword="null"/>.</exception>
     public void RemoveHandler(IpcInvokeChannel channel) => this.RemoveHandler(NameOf(channel));
+
+    /// <summary>Removes the stream handler of <paramref name="channel"/>, if any.</summary>
+    /// <param name="channel">The channel.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="channel"/> is <see langword="null"/>.</exception>
+    public void RemoveHandler(IpcStreamChannel channel) => this.RemoveHandler(NameOf(channel));
 
     /// <summary>Gets a value indicating whether a handler is registered for <paramref name="channel"/>.</summary>
     /// <param name="channel">The channel.</param>

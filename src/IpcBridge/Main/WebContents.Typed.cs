@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading;
 using System.Threading.Tasks;
@@ -66,6 +67,31 @@ public sealed partial class WebContents
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public Task<TResponse> InvokeAsync<TRequest, TResponse>(IpcInvokeChannel<TRequest, TResponse> channel, TRequest request, TimeSpan timeout, CancellationToken cancellationToken = default)
         => this.InvokeTypedAsync(channel, request, timeout, cancellationToken);
+
+    /// <summary>
+    /// Invokes the endpoint's stream handler for <paramref name="channel"/>
+    /// (<see cref="IpcRenderer.HandleStream{TRequest, TItem}(IpcStreamChannel{TRequest, TItem}, Func{IpcRendererInvokeEvent, TRequest, IAsyncEnumerable{TItem}})"/>)
+    /// and reads its items as they come, with back-pressure; disposing the enumerator early stops the handler. The
+    /// endpoint going away ends the enumeration with <see cref="IpcDisconnectedException"/>.
+    /// </summary>
+    /// <typeparam name="TRequest">The request type.</typeparam>
+    /// <typeparam name="TItem">The item type.</typeparam>
+    /// <param name="channel">The channel; the endpoint's allowlist must grant <see cref="IpcOperation.Handle"/> on it.</param>
+    /// <param name="request">The request.</param>
+    /// <returns>The items.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="channel"/> is <see langword="null"/>.</exception>
+    /// <exception cref="IpcAccessDeniedException">The endpoint's allowlist does not let it handle <paramref name="channel"/> (thrown at once).</exception>
+    /// <exception cref="IpcSerializationException">The request cannot be serialized (thrown at once), or an item cannot be read.</exception>
+    /// <exception cref="IpcInvocationException">While enumerating: no stream handler there, or it threw.</exception>
+    public IAsyncEnumerable<TItem> InvokeStream<TRequest, TItem>(IpcStreamChannel<TRequest, TItem> channel, TRequest request)
+    {
+        string name = NameOf(channel);
+        this.CheckReceive(name, IpcOperation.Handle);
+        PayloadSerializer serializer = this.Connection.Serializer;
+        byte[] payload = PayloadSerializer.SerializeArg(request, channel.ResolveRequest(serializer));
+        JsonTypeInfo<TItem> itemInfo = channel.ResolveItem(serializer);
+        return StreamCalls.ReadAsync(this.Connection, name, payload, this.owner.Options.StreamWindow, item => PayloadSerializer.Deserialize(item.Span, itemInfo, $"an item of '{name}'"));
+    }
 
     private static string NameOf(IIpcChannel channel) => (channel ?? throw new ArgumentNullException(nameof(channel))).Name;
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading;
@@ -174,10 +175,60 @@ public sealed partial class IpcRenderer
     public void HandleOnce<TRequest, TResponse>(IpcInvokeChannel<TRequest, TResponse> channel, Func<IpcRendererInvokeEvent, TRequest, ValueTask<TResponse>> handler)
         => this.AddTypedHandler(channel, (req, resp) => TypedHandlers<IpcRendererInvokeEvent>.Wrap(req, resp, handler), once: true);
 
+    /// <summary>
+    /// Invokes main's stream handler for <paramref name="channel"/> and reads its items as they come. The call starts
+    /// when enumeration starts; main's handler runs at most <see cref="IpcBridgeOptions.StreamWindow"/> items ahead of the
+    /// reading; disposing the enumerator early, or cancelling it through <c>WithCancellation</c>, stops the handler.
+    /// </summary>
+    /// <typeparam name="TRequest">The request type.</typeparam>
+    /// <typeparam name="TItem">The item type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="request">The request.</param>
+    /// <returns>The items.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="channel"/> is <see langword="null"/>.</exception>
+    /// <exception cref="IpcAccessDeniedException">The allowlist does not permit invoking <paramref name="channel"/> (thrown at once).</exception>
+    /// <exception cref="IpcSerializationException">The request cannot be serialized (thrown at once), or an item cannot be read.</exception>
+    /// <exception cref="IpcInvocationException">While enumerating: no stream handler is registered, or it threw.</exception>
+    /// <exception cref="IpcDisconnectedException">While enumerating: main went away; the stream ends with it.</exception>
+    public IAsyncEnumerable<TItem> InvokeStream<TRequest, TItem>(IpcStreamChannel<TRequest, TItem> channel, TRequest request)
+    {
+        string name = NameOf(channel);
+        this.Check(IpcOperation.Invoke, name);
+        PayloadSerializer serializer = this.Connection.Serializer;
+        byte[] payload = PayloadSerializer.SerializeArg(request, channel.ResolveRequest(serializer));
+        JsonTypeInfo<TItem> itemInfo = channel.ResolveItem(serializer);
+        return StreamCalls.ReadAsync(this.Connection, name, payload, this.options.StreamWindow, item => PayloadSerializer.Deserialize(item.Span, itemInfo, $"an item of '{name}'"));
+    }
+
+    /// <summary>
+    /// Registers the handler that answers main's <see cref="WebContents.InvokeStream{TRequest, TItem}(IpcStreamChannel{TRequest, TItem}, TRequest)"/>
+    /// on <paramref name="channel"/> with a stream of items, sent as main consumes them; main stopping early or going
+    /// away cancels <see cref="IpcRendererInvokeEvent.CancellationToken"/>.
+    /// </summary>
+    /// <typeparam name="TRequest">The request type.</typeparam>
+    /// <typeparam name="TItem">The item type.</typeparam>
+    /// <param name="channel">The channel; the allowlist must grant <see cref="IpcOperation.Handle"/> on it.</param>
+    /// <param name="handler">The handler.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="channel"/> or <paramref name="handler"/> is <see langword="null"/>.</exception>
+    /// <exception cref="IpcAccessDeniedException">The allowlist does not permit handling <paramref name="channel"/>.</exception>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    public void HandleStream<TRequest, TItem>(IpcStreamChannel<TRequest, TItem> channel, Func<IpcRendererInvokeEvent, TRequest, IAsyncEnumerable<TItem>> handler)
+    {
+        string name = NameOf(channel);
+        this.Check(IpcOperation.Handle, name);
+        PayloadSerializer serializer = this.Connection.Serializer;
+        this.handlers.Add(name, TypedHandlers<IpcRendererInvokeEvent>.WrapStream(channel.ResolveRequest(serializer), channel.ResolveItem(serializer), name, handler), once: false);
+    }
+
     /// <summary>Removes the handler of <paramref name="channel"/>, if any.</summary>
     /// <param name="channel">The channel.</param>
     /// <exception cref="ArgumentNullException"><paramref name="channel"/> is <see langword="null"/>.</exception>
     public void RemoveHandler(IpcInvokeChannel channel) => this.RemoveHandler(NameOf(channel));
+
+    /// <summary>Removes the stream handler of <paramref name="channel"/>, if any.</summary>
+    /// <param name="channel">The channel.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="channel"/> is <see langword="null"/>.</exception>
+    public void RemoveHandler(IpcStreamChannel channel) => this.RemoveHandler(NameOf(channel));
 
     private static string NameOf(IIpcChannel channel) => (channel ?? throw new ArgumentNullException(nameof(channel))).Name;
 

@@ -42,6 +42,18 @@ public sealed partial class ChannelAllowlist
     /// <exception cref="ArgumentNullException"><paramref name="channels"/> or one of its items is <see langword="null"/>.</exception>
     public ChannelAllowlist AllowHandle(params IpcInvokeChannel[] channels) => this.Allow(IpcOperation.Handle, Names(channels));
 
+    /// <summary>Returns a new list that also lets the endpoint read main's streams (<see cref="IpcOperation.Invoke"/>) on the channels.</summary>
+    /// <param name="channels">The channel descriptors.</param>
+    /// <returns>A new list.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="channels"/> or one of its items is <see langword="null"/>.</exception>
+    public ChannelAllowlist AllowInvoke(params IpcStreamChannel[] channels) => this.Allow(IpcOperation.Invoke, Names(channels));
+
+    /// <summary>Returns a new list that also lets the endpoint answer main's stream calls (<see cref="IpcOperation.Handle"/>) on the channels.</summary>
+    /// <param name="channels">The channel descriptors.</param>
+    /// <returns>A new list.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="channels"/> or one of its items is <see langword="null"/>.</exception>
+    public ChannelAllowlist AllowHandle(params IpcStreamChannel[] channels) => this.Allow(IpcOperation.Handle, Names(channels));
+
     /// <summary>Gets a value indicating whether every operation in <paramref name="operation"/> is permitted on <paramref name="channel"/>.</summary>
     /// <param name="operation">One or more operations; all must be permitted.</param>
     /// <param name="channel">The channel descriptor.</param>

@@ -17,10 +17,12 @@ public class ChannelDescriptorTests
         // Act
         Action one = () => _ = new IpcChannel<int>(name, TypedJsonContext.Default.Int32);
         Action invoke = () => _ = new IpcInvokeChannel<int, int>(name, TypedJsonContext.Default.Int32, TypedJsonContext.Default.Int32);
+        Action stream = () => _ = new IpcStreamChannel<int, int>(name, TypedJsonContext.Default.Int32, TypedJsonContext.Default.Int32);
 
         // Assert
         one.Should().Throw<ArgumentException>().WithParameterName(nameof(name));
         invoke.Should().Throw<ArgumentException>().WithParameterName(nameof(name));
+        stream.Should().Throw<ArgumentException>().WithParameterName(nameof(name));
     }
 
     [Fact]
@@ -84,6 +86,11 @@ public class ChannelDescriptorTests
         timed.Timeout.Should().Be(TimeSpan.FromSeconds(2));
         timed.ToString().Should().Be("t (Order -> Receipt)");
         infinite.Timeout.Should().Be(Timeout.InfiniteTimeSpan);
+        var stream = new IpcStreamChannel<int, Order>("s", TypedJsonContext.Default.Int32, TypedJsonContext.Default.Order);
+        stream.RequestType.Should().Be<int>();
+        stream.ItemType.Should().Be<Order>();
+        stream.ItemTypeInfo.Should().BeSameAs(TypedJsonContext.Default.Order);
+        stream.ToString().Should().Be("s (Int32 -> stream of Order)");
         TestChannels.Checkout.Timeout.Should().BeNull();
     }
 
