@@ -78,6 +78,9 @@ public sealed class MessagePortMain : IIpcCapability
 
     internal long Id { get; }
 
+    /// <summary>Gets the lock under which the router reads this port's route and writes on it, so a route change is atomic for senders.</summary>
+    internal object SendGate { get; } = new();
+
     internal long PartnerId { get; }
 
     internal PortRouter? Router => this.router;

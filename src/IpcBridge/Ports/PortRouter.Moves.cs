@@ -36,9 +36,39 @@ internal sealed partial class PortRouter
     /// <returns><see langword="false"/> when the port is no longer here (moved on or closed); frames for it that arrive over the peer link are then relayed along its route.</returns>
     public bool BeginMove(long portId, IpcConnection peer)
     {
+        MessagePortMain? found;
+        lock (this.gate)
+        {
+            this.local.TryGetValue(portId, out found);
+        }
+
+        // Senders on this port read the route and write under its send gate: none is between the two while the route
+        // changes and the old one is fenced.
+        List<Frame>? release;
+        lock (found?.SendGate ?? this.gate)
+        {
+            if (!this.TryBeginMove(portId, peer, out release))
+            {
+                return false;
+            }
+        }
+
+        if (release is not null)
+        {
+            foreach (Frame frame in release)
+            {
+                this.HandlePortFrame(peer, frame);
+            }
+        }
+
+        return true;
+    }
+
+    private bool TryBeginMove(long portId, IpcConnection peer, out List<Frame>? release)
+    {
         IpcConnection oldLink;
         long partnerId;
-        List<Frame>? release = null;
+        release = null;
         lock (this.gate)
         {
             if (!this.local.TryGetValue(portId, out MessagePortMain? port) || !this.remote.TryGetValue(port.PartnerId, out Remote? route) || route.Link == peer)
@@ -81,14 +111,6 @@ internal sealed partial class PortRouter
         }
 
         TryWrite(oldLink, new Frame(FrameKind.PortFence, 0, string.Empty, System.ReadOnlyMemory<byte>.Empty, null, partnerId));
-        if (release is not null)
-        {
-            foreach (Frame frame in release)
-            {
-                this.HandlePortFrame(peer, frame);
-            }
-        }
-
         return true;
     }
 

@@ -127,9 +127,28 @@ internal sealed partial class PortRouter
         if (here is not null)
         {
             here.Enqueue(payload, MoveLocally(transfer, this));
+            return;
         }
-        else if (there is not null)
+
+        if (there is null)
         {
+            return;
+        }
+
+        // Reading the route and writing on it are one step against BeginMove, which changes the route and fences the old
+        // one: a message that read the old route must not reach it after the fence.
+        lock (from.SendGate)
+        {
+            lock (this.gate)
+            {
+                this.remote.TryGetValue(target, out there);
+            }
+
+            if (there is null)
+            {
+                return;
+            }
+
             try
             {
                 this.SendWithPorts(there.Link, FrameKind.PortMessage, string.Empty, payload, transfer, target);
@@ -375,12 +394,22 @@ internal sealed partial class PortRouter
     {
         MessagePortMain? here;
         Remote? there;
-        lock (this.gate)
+
+        // As for messages: the close goes on the route current at the moment it is written (see SendFromPort).
+        lock (port.SendGate)
         {
-            this.local.Remove(port.Id);
-            this.local.TryGetValue(port.PartnerId, out here);
-            this.remote.TryGetValue(port.PartnerId, out there);
-            this.remote.Remove(port.PartnerId);
+            lock (this.gate)
+            {
+                this.local.Remove(port.Id);
+                this.local.TryGetValue(port.PartnerId, out here);
+                this.remote.TryGetValue(port.PartnerId, out there);
+                this.remote.Remove(port.PartnerId);
+            }
+
+            if (here is null && there is not null)
+            {
+                TryWrite(there.Link, new Frame(FrameKind.PortClose, 0, string.Empty, ReadOnlyMemory<byte>.Empty, null, port.PartnerId));
+            }
         }
 
         if (here is not null)
@@ -389,7 +418,6 @@ internal sealed partial class PortRouter
         }
         else if (there is not null)
         {
-            TryWrite(there.Link, new Frame(FrameKind.PortClose, 0, string.Empty, ReadOnlyMemory<byte>.Empty, null, port.PartnerId));
             this.ReleaseIfIdle(there.Link);
         }
     }
