@@ -14,6 +14,7 @@ namespace IpcBridge;
 public sealed partial class WebContents
 {
     private Process? process;
+    private readonly TaskCompletionSource<ProcessGoneEventArgs> gone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 #if NET8_0_OR_GREATER
     private TimeSpan exitTimeout;
     private int killedByMain;
@@ -26,6 +27,16 @@ public sealed partial class WebContents
     /// endpoints in main's own process.
     /// </summary>
     public event EventHandler<ProcessGoneEventArgs>? ProcessGone;
+
+    /// <summary>
+    /// Gets a task that completes, with the same arguments as <see cref="ProcessGone"/>, when the child process has ended.
+    /// Unlike the event, it cannot be missed: awaited after the child is gone, it is already complete.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">This endpoint has no child process of its own (<see cref="IsChildProcess"/> is <see langword="false"/>).</exception>
+    public Task<ProcessGoneEventArgs> WhenProcessGone
+        => this.process is not null
+            ? this.gone.Task
+            : throw new InvalidOperationException($"Endpoint {this.Id} runs in main's process or was attached over a stream; it has no child process to watch.");
 
     /// <summary>Gets a value indicating whether this endpoint runs in a child process main launched.</summary>
     public bool IsChildProcess => this.process is not null;
@@ -110,9 +121,11 @@ public sealed partial class WebContents
 
         // The stream usually ends first; if the child died without the socket noticing, end the link now so pending calls fail at once.
         this.Connection.Close(new IpcDisconnectedException($"The process of endpoint {this.Id} ended ({reason}, exit code {exitCode}).", DisconnectReason.StreamFailed));
+        var args = new ProcessGoneEventArgs(reason, exitCode);
+        this.gone.TrySetResult(args);
         try
         {
-            this.ProcessGone?.Invoke(this, new ProcessGoneEventArgs(reason, exitCode));
+            this.ProcessGone?.Invoke(this, args);
         }
         catch (Exception ex)
         {

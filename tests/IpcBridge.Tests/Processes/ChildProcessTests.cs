@@ -47,6 +47,36 @@ public class ChildProcessTests
     }
 
     [Fact]
+    public async Task WhenProcessGone_ObservedAfterTheChildIsGone_StillTellsHowItEnded()
+    {
+        await using var main = new MainProcess();
+        (WebContents child, _) = await LaunchRendererAsync(main);
+        var destroyed = Signal.Create<bool>();
+        child.Destroyed += (_, _) => destroyed.TrySetResult(true);
+        child.Send("exit", 3);
+        await destroyed.Task.WaitAsync(ChildTimeout);
+        ProcessGoneEventArgs first = await child.WhenProcessGone.WaitAsync(ChildTimeout);
+
+        // Act: a late observer, long after the event was raised.
+        ProcessGoneEventArgs late = await child.WhenProcessGone.WaitAsync(ChildTimeout);
+
+        late.Should().BeSameAs(first);
+        late.Reason.Should().Be(ProcessGoneReason.Crashed);
+        late.ExitCode.Should().Be(3);
+    }
+
+    [Fact]
+    public async Task WhenProcessGone_EndpointInMainsProcess_Throws()
+    {
+        await using var bridge = Bridge.Create(TransportKind.InProcess);
+        TestRenderer renderer = await bridge.AddRendererAsync();
+
+        Func<Task> act = () => renderer.WebContents.WhenProcessGone;
+
+        await act.Should().ThrowAsync<InvalidOperationException>().WithMessage("*no child process*");
+    }
+
+    [Fact]
     public async Task ChildCrashes_ProcessGoneCrashed_PendingInvokeHandlerCancelled_OtherChildCarriesOn()
     {
         await using var main = new MainProcess();
