@@ -7,10 +7,24 @@ namespace IpcBridge.Serialization;
 /// A growable <see cref="IBufferWriter{T}"/> that is reused per thread, so serializing a message allocates
 /// only the final payload array.
 /// </summary>
+/// <remarks>
+/// Small buffers stay with their thread. A large one comes from <see cref="ArrayPool{T}.Shared"/> and goes back once its
+/// message is built, so a thread does not pin megabytes. A message that outgrows the small buffer grows straight to
+/// the last message's size, because a thread that builds one large message usually builds more, and growing to a
+/// megabyte by doubling copies it twice over (and, without the pool, left a trail of large-object-heap garbage behind
+/// every message).
+/// </remarks>
 internal sealed class ArrayBuilder : IBufferWriter<byte>
 {
-    private byte[] buffer = new byte[256];
+    private const int SmallSize = 256;
+
+    /// <summary>The largest buffer a thread keeps between messages.</summary>
+    private const int KeptSize = 64 * 1024;
+
+    private byte[] buffer = new byte[SmallSize];
+    private bool pooled;
     private int written;
+    private int lastLength;
 
     public int WrittenCount => this.written;
 
@@ -34,12 +48,20 @@ internal sealed class ArrayBuilder : IBufferWriter<byte>
         return this.buffer.AsSpan(this.written);
     }
 
-    /// <summary>Drops a buffer that grew large for one big message, so a thread does not pin it forever.</summary>
+    /// <summary>Ends a message: remembers its size, and gives a large buffer back to the pool.</summary>
     public void TrimIfLarge()
     {
-        if (this.buffer.Length > 1024 * 1024)
+        this.lastLength = this.written;
+        if (this.buffer.Length > KeptSize)
         {
-            this.buffer = new byte[256];
+            byte[] large = this.buffer;
+            this.buffer = new byte[SmallSize];
+            this.written = 0;
+            if (this.pooled)
+            {
+                this.pooled = false;
+                ArrayPool<byte>.Shared.Return(large);
+            }
         }
     }
 
@@ -48,8 +70,21 @@ internal sealed class ArrayBuilder : IBufferWriter<byte>
         int needed = Math.Max(sizeHint, 1);
         if (this.buffer.Length - this.written < needed)
         {
-            int size = Math.Max(this.buffer.Length * 2, this.written + needed);
-            Array.Resize(ref this.buffer, size);
+            // Straight to the last message's size when this one outgrows the buffer too: likely it is as large.
+            this.Replace(Math.Max(Math.Max(this.buffer.Length * 2, this.written + needed), this.lastLength));
         }
+    }
+
+    private void Replace(int size)
+    {
+        byte[] larger = ArrayPool<byte>.Shared.Rent(size);
+        this.buffer.AsSpan(0, this.written).CopyTo(larger);
+        if (this.pooled)
+        {
+            ArrayPool<byte>.Shared.Return(this.buffer);
+        }
+
+        this.buffer = larger;
+        this.pooled = true;
     }
 }

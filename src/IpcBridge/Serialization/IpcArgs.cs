@@ -4,6 +4,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Threading;
 using IpcBridge.Serialization;
 
 namespace IpcBridge;
@@ -18,7 +19,14 @@ public sealed class IpcArgs
     private readonly ReadOnlyMemory<byte> payload;
     private readonly PayloadSerializer serializer;
     private readonly string channel;
-    private (int Start, int Length)[]? elements;
+
+    // Where each argument lies in the payload, found on first use. Most messages carry one argument: its place is kept
+    // in fields, and only further ones take an array. 'count' is written last and read first, so a reader on another
+    // thread that sees it also sees the places.
+    private int count = -1;
+    private int firstStart;
+    private int firstLength;
+    private (int Start, int Length)[]? rest;
 
     internal IpcArgs(ReadOnlyMemory<byte> payload, PayloadSerializer serializer, string channel)
     {
@@ -28,9 +36,7 @@ public sealed class IpcArgs
     }
 
     /// <summary>Gets the number of arguments the sender passed.</summary>
-    public int Count => this.Elements.Length;
-
-    private (int Start, int Length)[] Elements => this.elements ??= this.Index();
+    public int Count => this.IndexedCount();
 
     /// <summary>
     /// Reads argument <paramref name="index"/> as <typeparamref name="T"/>. An index past the last argument reads
@@ -116,16 +122,30 @@ public sealed class IpcArgs
             throw new ArgumentOutOfRangeException(nameof(index));
         }
 
-        (int Start, int Length)[] all = this.Elements;
-        if (index >= all.Length)
+        int arguments = this.IndexedCount();
+        if (index >= arguments)
         {
             return JsonNull;
         }
 
-        return this.payload.Span.Slice(all[index].Start, all[index].Length);
+        (int start, int length) = index == 0 ? (this.firstStart, this.firstLength) : this.rest![index - 1];
+        return this.payload.Span.Slice(start, length);
     }
 
-    private (int Start, int Length)[] Index()
+    private int IndexedCount()
+    {
+        int indexed = Volatile.Read(ref this.count);
+        if (indexed < 0)
+        {
+            indexed = this.Index();
+            Volatile.Write(ref this.count, indexed);
+        }
+
+        return indexed;
+    }
+
+    /// <summary>Finds each argument's place; two threads may both do it, and find the same.</summary>
+    private int Index()
     {
         try
         {
@@ -135,16 +155,26 @@ public sealed class IpcArgs
                 throw new IpcSerializationException($"The payload on channel '{this.channel}' is not an argument array.");
             }
 
-            var found = new List<(int, int)>();
+            int found = 0;
+            List<(int, int)>? more = null;
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
                 int start = (int)reader.TokenStartIndex;
                 reader.Skip();
-                int end = (int)reader.BytesConsumed;
-                found.Add((start, end - start));
+                int length = (int)reader.BytesConsumed - start;
+                if (found++ == 0)
+                {
+                    this.firstStart = start;
+                    this.firstLength = length;
+                }
+                else
+                {
+                    (more ??= new List<(int, int)>()).Add((start, length));
+                }
             }
 
-            return found.ToArray();
+            this.rest = more?.ToArray();
+            return found;
         }
         catch (JsonException ex)
         {

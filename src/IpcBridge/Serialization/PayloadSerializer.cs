@@ -1,7 +1,9 @@
 using System;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Threading;
 
 namespace IpcBridge.Serialization;
 
@@ -17,13 +19,19 @@ internal sealed class PayloadSerializer
     [ThreadStatic]
     private static Utf8JsonWriter? cachedWriter;
 
+    // Every endpoint makes a serializer (main, and each renderer in its own runtime). Endpoints given the same options
+    // share one prepared copy, and so System.Text.Json's metadata cache, and the per-type slots below keep hitting.
+    // Options that may still change are copied per serializer, as before.
+    private static readonly JsonSerializerOptions DefaultOptions = Prepare(null);
+    private static readonly ConditionalWeakTable<JsonSerializerOptions, JsonSerializerOptions> Prepared = new();
+
+    private TypeSlot? lastRuntimeType;
+
     public PayloadSerializer(JsonSerializerOptions? options)
     {
-        var copy = options is null ? new JsonSerializerOptions(JsonSerializerDefaults.Web) : new JsonSerializerOptions(options);
-        copy.TypeInfoResolver ??= CreateDefaultResolver();
-        copy.Converters.Insert(0, new UncloneableTypeConverterFactory());
-        copy.MakeReadOnly();
-        this.Options = copy;
+        this.Options = options is null ? DefaultOptions
+            : options.IsReadOnly ? Prepared.GetValue(options, Prepare)
+            : Prepare(options);
     }
 
     public static PayloadSerializer Default { get; } = new(null);
@@ -151,6 +159,25 @@ internal sealed class PayloadSerializer
         }
     }
 
+    /// <summary>Reads one JSON value as <typeparamref name="T"/>; <paramref name="what"/> is formatted only if the read fails.</summary>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
+    public T Deserialize<T>(ReadOnlySpan<byte> json, ref ReadDescription what)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, this.TypeInfo<T>())!;
+        }
+        catch (IpcSerializationException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            throw new IpcSerializationException($"Could not read {what.ToString()} as '{typeof(T)}': {ex.Message}", ex);
+        }
+    }
+
     /// <summary>Reads one JSON value as <typeparamref name="T"/>.</summary>
     [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
     [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
@@ -158,8 +185,7 @@ internal sealed class PayloadSerializer
     {
         try
         {
-            var info = (JsonTypeInfo<T>)this.Options.GetTypeInfo(typeof(T));
-            return JsonSerializer.Deserialize(json, info)!;
+            return JsonSerializer.Deserialize(json, this.TypeInfo<T>())!;
         }
         catch (IpcSerializationException)
         {
@@ -168,6 +194,23 @@ internal sealed class PayloadSerializer
         catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
         {
             throw new IpcSerializationException($"Could not read {what} as '{typeof(T)}': {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Reads one JSON value with the given metadata (no reflection); <paramref name="what"/> is formatted only if the read fails.</summary>
+    public static T Deserialize<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo, ref ReadDescription what)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, typeInfo)!;
+        }
+        catch (IpcSerializationException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            throw new IpcSerializationException($"Could not read {what.ToString()} as '{typeof(T)}': {ex.Message}", ex);
         }
     }
 
@@ -188,6 +231,25 @@ internal sealed class PayloadSerializer
         }
     }
 
+    /// <summary>Reads one JSON value as <paramref name="type"/>; <paramref name="what"/> is formatted only if the read fails.</summary>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
+    public object? Deserialize(ReadOnlySpan<byte> json, Type type, ref ReadDescription what)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, this.TypeInfo(type));
+        }
+        catch (IpcSerializationException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            throw new IpcSerializationException($"Could not read {what.ToString()} as '{type}': {ex.Message}", ex);
+        }
+    }
+
     /// <summary>Reads one JSON value as <paramref name="type"/>.</summary>
     [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
     [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
@@ -195,7 +257,7 @@ internal sealed class PayloadSerializer
     {
         try
         {
-            return JsonSerializer.Deserialize(json, this.Options.GetTypeInfo(type));
+            return JsonSerializer.Deserialize(json, this.TypeInfo(type));
         }
         catch (IpcSerializationException)
         {
@@ -205,6 +267,47 @@ internal sealed class PayloadSerializer
         {
             throw new IpcSerializationException($"Could not read {what} as '{type}': {ex.Message}", ex);
         }
+    }
+
+    private static JsonSerializerOptions Prepare(JsonSerializerOptions? options)
+    {
+        var copy = options is null ? new JsonSerializerOptions(JsonSerializerDefaults.Web) : new JsonSerializerOptions(options);
+        copy.TypeInfoResolver ??= CreateDefaultResolver();
+        copy.Converters.Insert(0, new UncloneableTypeConverterFactory());
+        copy.MakeReadOnly();
+        return copy;
+    }
+
+    /// <summary>Returns the metadata of <typeparamref name="T"/>.</summary>
+    /// <remarks>
+    /// Asking the options costs a validation of the type and a dictionary read on every message. One slot per type
+    /// remembers the answer for the options that asked last, which in nearly every process are the only ones.
+    /// </remarks>
+    private JsonTypeInfo<T> TypeInfo<T>()
+    {
+        TypeSlot<T>? slot = Volatile.Read(ref TypeSlot<T>.Last);
+        if (slot is not null && ReferenceEquals(slot.Options, this.Options))
+        {
+            return slot.Info;
+        }
+
+        var info = (JsonTypeInfo<T>)this.Options.GetTypeInfo(typeof(T));
+        Volatile.Write(ref TypeSlot<T>.Last, new TypeSlot<T>(this.Options, info));
+        return info;
+    }
+
+    /// <summary>Returns the metadata of a runtime type, remembering the last one asked for (messages on a channel keep their types).</summary>
+    private JsonTypeInfo TypeInfo(Type type)
+    {
+        TypeSlot? slot = Volatile.Read(ref this.lastRuntimeType);
+        if (slot is not null && slot.Type == type)
+        {
+            return slot.Info;
+        }
+
+        JsonTypeInfo info = this.Options.GetTypeInfo(type);
+        Volatile.Write(ref this.lastRuntimeType, new TypeSlot(type, info));
+        return info;
     }
 
     // Reflection metadata only while the app has it on: trimmed and Native AOT apps turn the switch off, the trimmer
@@ -274,12 +377,12 @@ internal sealed class PayloadSerializer
             Type runtimeType = value.GetType();
             if (typeof(T) == runtimeType || typeof(T).IsValueType)
             {
-                JsonSerializer.Serialize(writer, value, (JsonTypeInfo<T>)this.Options.GetTypeInfo(typeof(T)));
+                JsonSerializer.Serialize(writer, value, this.TypeInfo<T>());
             }
             else
             {
                 // A derived type or an interface: write what the value really is, as a receiver would expect.
-                JsonSerializer.Serialize(writer, value, this.Options.GetTypeInfo(runtimeType));
+                JsonSerializer.Serialize(writer, value, this.TypeInfo(runtimeType));
             }
         }
         catch (IpcSerializationException)
@@ -304,7 +407,7 @@ internal sealed class PayloadSerializer
                 return;
             }
 
-            JsonSerializer.Serialize(writer, value, this.Options.GetTypeInfo(value.GetType()));
+            JsonSerializer.Serialize(writer, value, this.TypeInfo(value.GetType()));
         }
         catch (IpcSerializationException ex) when (index >= 0)
         {
@@ -318,5 +421,36 @@ internal sealed class PayloadSerializer
         {
             throw new IpcSerializationException($"An object could not be cloned{(index >= 0 ? $" (argument {index})" : string.Empty)}: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>A type's metadata in one options instance.</summary>
+    private sealed class TypeSlot<T>
+    {
+        // The last options to ask, per type; a process with more than one takes turns, and is merely slower.
+        public static TypeSlot<T>? Last;
+
+        public TypeSlot(JsonSerializerOptions options, JsonTypeInfo<T> info)
+        {
+            this.Options = options;
+            this.Info = info;
+        }
+
+        public JsonSerializerOptions Options { get; }
+
+        public JsonTypeInfo<T> Info { get; }
+    }
+
+    /// <summary>A runtime type's metadata.</summary>
+    private sealed class TypeSlot
+    {
+        public TypeSlot(Type type, JsonTypeInfo info)
+        {
+            this.Type = type;
+            this.Info = info;
+        }
+
+        public Type Type { get; }
+
+        public JsonTypeInfo Info { get; }
     }
 }
