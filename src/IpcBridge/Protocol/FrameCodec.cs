@@ -30,6 +30,16 @@ internal static class FrameCodec
     /// <summary>Writes one frame, length prefix included.</summary>
     public static void Write(IBufferWriter<byte> writer, Frame frame)
     {
+        WriteHeader(writer, frame);
+        if (!frame.Payload.IsEmpty)
+        {
+            writer.Write(frame.Payload.Span);
+        }
+    }
+
+    /// <summary>Writes a frame's length prefix (which counts the payload) and header, not the payload itself.</summary>
+    public static void WriteHeader(IBufferWriter<byte> writer, Frame frame)
+    {
         int channelBytes = frame.Channel.Length == 0 ? 0 : Utf8.GetByteCount(frame.Channel);
         long[]? ports = frame.Ports;
         int portCount = ports?.Length ?? 0;
@@ -67,10 +77,6 @@ internal static class FrameCodec
         int length = at - LengthPrefixSize + frame.Payload.Length;
         BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)length);
         writer.Advance(at);
-        if (!frame.Payload.IsEmpty)
-        {
-            writer.Write(frame.Payload.Span);
-        }
     }
 
     /// <summary>Reads one frame if <paramref name="buffer"/> holds a whole one.</summary>
@@ -79,14 +85,11 @@ internal static class FrameCodec
     public static bool TryRead(ref ReadOnlySequence<byte> buffer, int maxFrameSize, out Frame? frame)
     {
         frame = null;
-        if (buffer.Length < LengthPrefixSize)
+        if (!TryReadLength(buffer, out uint length))
         {
             return false;
         }
 
-        Span<byte> prefix = stackalloc byte[LengthPrefixSize];
-        buffer.Slice(0, LengthPrefixSize).CopyTo(prefix);
-        uint length = BinaryPrimitives.ReadUInt32LittleEndian(prefix);
         if (length == 0 || length > (uint)maxFrameSize)
         {
             throw new IpcProtocolException($"a frame of {length} bytes (the limit is {maxFrameSize})");
@@ -104,7 +107,25 @@ internal static class FrameCodec
         return true;
     }
 
-    private static Frame Parse(byte[] bytes)
+    /// <summary>Reads the length prefix at the start of <paramref name="buffer"/>: the size of the frame's body after it.</summary>
+    /// <returns><see langword="false"/> when fewer than four bytes are there.</returns>
+    public static bool TryReadLength(in ReadOnlySequence<byte> buffer, out uint length)
+    {
+        length = 0;
+        if (buffer.Length < LengthPrefixSize)
+        {
+            return false;
+        }
+
+        Span<byte> prefix = stackalloc byte[LengthPrefixSize];
+        buffer.Slice(0, LengthPrefixSize).CopyTo(prefix);
+        length = BinaryPrimitives.ReadUInt32LittleEndian(prefix);
+        return true;
+    }
+
+    /// <summary>Parses a frame's body (everything after the length prefix); the frame keeps <paramref name="bytes"/> as its payload's store.</summary>
+    /// <exception cref="IpcProtocolException">The bytes are not a valid frame.</exception>
+    public static Frame Parse(byte[] bytes)
     {
         ReadOnlySpan<byte> span = bytes;
         int at = 0;

@@ -66,7 +66,7 @@ internal sealed class StreamTransport : IFrameTransport
             this.stop.Cancel();
         }
 
-        this.framed.Reader.CancelPendingRead();
+        this.framed.CancelPendingRead();
         this.Notify(reason);
     }
 
@@ -91,6 +91,24 @@ internal sealed class StreamTransport : IFrameTransport
                     reader.AdvanceTo(buffer.End);
                     this.Violation(ex);
                     return;
+                }
+
+                if (!result.IsCompleted && !result.IsCanceled && this.framed.ReadsDirectly(buffer, out int length))
+                {
+                    // A large frame is read straight from the stream; ReadDirectAsync consumes the pipe's buffer itself.
+                    Frame large;
+                    try
+                    {
+                        large = await this.framed.ReadDirectAsync(buffer, length, this.stop.Token).ConfigureAwait(false);
+                    }
+                    catch (IpcProtocolException ex)
+                    {
+                        this.Violation(ex);
+                        return;
+                    }
+
+                    this.receiver!.OnFrame(large);
+                    continue;
                 }
 
                 if (result.IsCanceled || Volatile.Read(ref this.closedReason) is not null)
@@ -138,7 +156,14 @@ internal sealed class StreamTransport : IFrameTransport
             {
                 while (queue.TryRead(out Frame? frame))
                 {
-                    FrameCodec.Write(writer, frame);
+                    if (this.framed.WritesDirectly(frame))
+                    {
+                        await this.framed.WriteDirectAsync(frame, this.stop.Token).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        FrameCodec.Write(writer, frame);
+                    }
                 }
 
                 FlushResult flushed = await writer.FlushAsync(this.stop.Token).ConfigureAwait(false);
