@@ -95,8 +95,8 @@ public sealed class ChildBridge : IAsyncDisposable
     /// waits until the pair has moved onto it and one round trip went through.
     /// </summary>
     /// <remarks>
-    /// A pair can stall for good when the move races the partner's fence (see docs/benchmarks.md); such a pair is
-    /// abandoned and a new one posted, so the figures measure a working direct link.
+    /// A pair that does not carry its first round trip (as happened while a move could race the partner's fence) is
+    /// abandoned and a new one posted, so the figures always measure a working direct link, and the run says so.
     /// </remarks>
     /// <exception cref="InvalidOperationException">No pair carried a round trip in <see cref="PortAttempts"/> attempts.</exception>
     public async Task ConnectPortsAsync(CancellationToken cancellationToken)

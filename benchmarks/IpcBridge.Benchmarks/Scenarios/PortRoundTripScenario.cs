@@ -24,7 +24,7 @@ public sealed class PortRoundTripScenario : Scenario
         await bridge.ConnectPortsAsync(cancellationToken);
         if (bridge.AbandonedPortPairs > 0)
         {
-            this.Note($"{bridge.AbandonedPortPairs} port pair(s) stalled during the move onto the direct link and were replaced (a known race, see docs/benchmarks.md).");
+            this.Note($"{bridge.AbandonedPortPairs} port pair(s) stalled during the move onto the direct link and were replaced.");
         }
 
         SocketFloor socket = this.Own(await SocketFloor.StartAsync(cancellationToken));
