@@ -17,7 +17,7 @@ public sealed class ChildBridge : IAsyncDisposable
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
     private const int PortAttempts = 5;
 
     private readonly MainProcess main;
