@@ -149,7 +149,7 @@ public sealed partial class IpcMain
         }
 
         JsonTypeInfo<T> typeInfo = channel.ResolveTypeInfo(this.serializer);
-        this.listeners.Add(name, listener, (e, a) => listener(e, a.GetForListener(0, typeInfo)), once);
+        this.listeners.AddTyped(name, listener, (e, a) => listener(e, a.GetForListener(0, typeInfo)), once);
         return this;
     }
 

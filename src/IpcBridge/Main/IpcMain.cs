@@ -266,13 +266,13 @@ public sealed partial class IpcMain : IIpcCapability
     /// <returns><see langword="true"/> when one is.</returns>
     public bool HasHandler(string channel) => this.handlers.Contains(channel);
 
-    internal void DispatchSend(WebContents sender, string channel, IpcArgs args, IReadOnlyList<MessagePortMain> ports)
+    internal void DispatchSend(WebContents sender, string channel, ReceivedArgs args, IReadOnlyList<MessagePortMain> ports)
     {
         var e = new IpcMainEvent(sender, channel, ports, null, 0);
         this.listeners.Emit(channel, e, args, this.logger);
     }
 
-    internal void DispatchSendSync(WebContents sender, IpcConnection connection, Frame frame, IpcArgs args)
+    internal void DispatchSendSync(WebContents sender, IpcConnection connection, Frame frame, ReceivedArgs args)
     {
         if (this.listeners.Count(frame.Channel) == 0)
         {
@@ -294,7 +294,7 @@ public sealed partial class IpcMain : IIpcCapability
 
     [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
     [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
-    private static Action<IpcMainEvent, IpcArgs> Typed<T>(Action<IpcMainEvent, T> listener)
+    private static Action<IpcMainEvent, ReceivedArgs> Typed<T>(Action<IpcMainEvent, T> listener)
     {
         if (listener is null)
         {
@@ -306,7 +306,7 @@ public sealed partial class IpcMain : IIpcCapability
 
     [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
     [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
-    private static Action<IpcMainEvent, IpcArgs> Typed<T1, T2>(Action<IpcMainEvent, T1, T2> listener)
+    private static Action<IpcMainEvent, ReceivedArgs> Typed<T1, T2>(Action<IpcMainEvent, T1, T2> listener)
     {
         if (listener is null)
         {
@@ -319,6 +319,12 @@ public sealed partial class IpcMain : IIpcCapability
     private IpcMain AddListener(string channel, Delegate original, Action<IpcMainEvent, IpcArgs> invoke, bool once)
     {
         this.listeners.Add(channel, original, invoke, once);
+        return this;
+    }
+
+    private IpcMain AddListener(string channel, Delegate original, Action<IpcMainEvent, ReceivedArgs> invoke, bool once)
+    {
+        this.listeners.AddTyped(channel, original, invoke, once);
         return this;
     }
 

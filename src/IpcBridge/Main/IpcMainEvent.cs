@@ -14,18 +14,15 @@ namespace IpcBridge;
 /// </summary>
 public sealed partial class IpcMainEvent : IIpcCapability
 {
-    private readonly IpcConnection? syncConnection;
-    private readonly long syncCallId;
-    private object? returnValue;
-    private int returned;
+    // Only sync sends need what answers them; a one-way message's event stays small.
+    private readonly SyncAnswer? sync;
 
     internal IpcMainEvent(WebContents sender, string channel, IReadOnlyList<MessagePortMain> ports, IpcConnection? syncConnection, long syncCallId)
     {
         this.Sender = sender;
         this.Channel = channel;
         this.Ports = ports;
-        this.syncConnection = syncConnection;
-        this.syncCallId = syncCallId;
+        this.sync = syncConnection is null ? null : new SyncAnswer(syncConnection, syncCallId);
     }
 
     /// <summary>Gets the endpoint that sent the message.</summary>
@@ -44,7 +41,7 @@ public sealed partial class IpcMainEvent : IIpcCapability
     public IReadOnlyList<MessagePortMain> Ports { get; }
 
     /// <summary>Gets a value indicating whether the sender is blocked in <see cref="IpcRenderer.SendSync(string, object?[])"/> waiting for <see cref="ReturnValue"/>.</summary>
-    public bool IsSync => this.syncConnection is not null;
+    public bool IsSync => this.sync is not null;
 
     /// <summary>
     /// Gets or sets the answer to a sync send. Setting it sends the value (serialized at once) to the blocked sender;
@@ -54,46 +51,44 @@ public sealed partial class IpcMainEvent : IIpcCapability
     /// <exception cref="IpcSerializationException">The value cannot be serialized; the sender gets the error too.</exception>
     public object? ReturnValue
     {
-        get => this.returnValue;
+        get => this.sync?.ReturnValue;
         [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
         [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
         set
         {
-            if (this.syncConnection is null)
-            {
-                throw new InvalidOperationException($"ReturnValue applies only to events from SendSync; the message on '{this.Channel}' was sent one way.");
-            }
-
-            if (Interlocked.Exchange(ref this.returned, 1) != 0)
+            SyncAnswer sync = this.sync
+                ?? throw new InvalidOperationException($"ReturnValue applies only to events from SendSync; the message on '{this.Channel}' was sent one way.");
+            if (Interlocked.Exchange(ref sync.Returned, 1) != 0)
             {
                 throw new InvalidOperationException($"ReturnValue on '{this.Channel}' was already set; the sender has its answer.");
             }
 
-            this.returnValue = value;
+            sync.ReturnValue = value;
             byte[] payload;
             try
             {
-                payload = this.syncConnection.Serializer.SerializeObject(value);
+                payload = sync.Connection.Serializer.SerializeObject(value);
             }
             catch (IpcSerializationException ex)
             {
-                this.syncConnection.SendError(this.syncCallId, new ErrorPayload { Code = ErrorCode.Serialization, Message = ex.Message, Type = ex.GetType().FullName });
+                sync.Connection.SendError(sync.CallId, new ErrorPayload { Code = ErrorCode.Serialization, Message = ex.Message, Type = ex.GetType().FullName });
                 throw;
             }
 
-            this.syncConnection.SendResult(this.syncCallId, payload);
+            sync.Connection.SendResult(sync.CallId, payload);
         }
     }
 
     /// <summary>Answers a sync send with the error a listener threw, unless a return value was already sent.</summary>
     internal void TryFail(Exception failure)
     {
-        if (this.syncConnection is null || Interlocked.Exchange(ref this.returned, 1) != 0)
+        SyncAnswer? sync = this.sync;
+        if (sync is null || Interlocked.Exchange(ref sync.Returned, 1) != 0)
         {
             return;
         }
 
-        this.syncConnection.SendError(this.syncCallId, new ErrorPayload
+        sync.Connection.SendError(sync.CallId, new ErrorPayload
         {
             Code = ErrorCode.HandlerFailed,
             Type = failure.GetType().FullName,
@@ -119,4 +114,22 @@ public sealed partial class IpcMainEvent : IIpcCapability
     [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
     [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public void Reply<T>(string channel, T arg) => this.Sender.Send(channel, arg);
+
+    /// <summary>The blocked sender of a sync send, and whether it has its answer.</summary>
+    private sealed class SyncAnswer
+    {
+        public int Returned;
+
+        public SyncAnswer(IpcConnection connection, long callId)
+        {
+            this.Connection = connection;
+            this.CallId = callId;
+        }
+
+        public IpcConnection Connection { get; }
+
+        public long CallId { get; }
+
+        public object? ReturnValue { get; set; }
+    }
 }

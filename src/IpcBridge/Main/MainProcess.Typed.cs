@@ -36,15 +36,6 @@ public sealed partial class MainProcess
         }
 
         byte[] payload = PayloadSerializer.SerializeArg(message, channel.ResolveTypeInfo(this.Serializer));
-        int sent = 0;
-        foreach (WebContents w in this.endpoints.Values)
-        {
-            if ((kind is null || w.Kind == kind) && w.TrySendPayload(channel.Name, payload))
-            {
-                sent++;
-            }
-        }
-
-        return sent;
+        return this.BroadcastFrame(kind, new Protocol.Frame(Protocol.FrameKind.Send, 0, channel.Name, payload));
     }
 }

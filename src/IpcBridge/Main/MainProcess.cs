@@ -296,11 +296,19 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
             throw new ArgumentNullException(nameof(channel));
         }
 
-        byte[] payload = this.Serializer.SerializeArgs(args);
+        return this.BroadcastFrame(kind, new Frame(FrameKind.Send, 0, channel, this.Serializer.SerializeArgs(args)));
+    }
+
+    /// <summary>Writes one frame to every live endpoint (of <paramref name="kind"/>) that may receive on its channel.</summary>
+    private int BroadcastFrame(EndpointKind? kind, Frame frame)
+    {
         int sent = 0;
-        foreach (WebContents w in this.endpoints.Values)
+
+        // Enumerating the dictionary itself takes no lock and copies nothing (its Values property does both).
+        foreach (System.Collections.Generic.KeyValuePair<int, WebContents> entry in this.endpoints)
         {
-            if ((kind is null || w.Kind == kind) && w.TrySendPayload(channel, payload))
+            WebContents w = entry.Value;
+            if ((kind is null || w.Kind == kind) && w.TrySend(frame))
             {
                 sent++;
             }

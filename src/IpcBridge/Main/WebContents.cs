@@ -200,16 +200,17 @@ public sealed partial class WebContents : IIpcCapability, IFrameHandler
     /// <inheritdoc />
     public override string ToString() => $"{this.Name} (#{this.Id}, {this.Kind}, pid {this.ProcessId})";
 
-    internal bool TrySendPayload(string channel, ReadOnlyMemory<byte> payload)
+    /// <summary>Sends a one-way frame if the endpoint is live and may receive on its channel. Frames are immutable, so a broadcast writes one frame to every endpoint.</summary>
+    internal bool TrySend(Frame frame)
     {
-        if (this.IsDestroyed || !this.Allowlist.IsAllowed(IpcOperation.Receive, channel))
+        if (this.IsDestroyed || !this.Allowlist.IsAllowed(IpcOperation.Receive, frame.Channel))
         {
             return false;
         }
 
         try
         {
-            this.Connection.Write(new Frame(FrameKind.Send, 0, channel, payload));
+            this.Connection.Write(frame);
             return true;
         }
         catch (IpcDisconnectedException)
@@ -239,7 +240,7 @@ public sealed partial class WebContents : IIpcCapability, IFrameHandler
                     return;
                 }
 
-                this.owner.IpcMain.DispatchSend(this, frame.Channel, new IpcArgs(frame.Payload, connection.Serializer, frame.Channel), ports);
+                this.owner.IpcMain.DispatchSend(this, frame.Channel, new ReceivedArgs(frame.Payload, connection.Serializer, frame.Channel), ports);
                 return;
             }
 
@@ -251,7 +252,7 @@ public sealed partial class WebContents : IIpcCapability, IFrameHandler
                     return;
                 }
 
-                this.owner.IpcMain.DispatchSendSync(this, connection, frame, new IpcArgs(frame.Payload, connection.Serializer, frame.Channel));
+                this.owner.IpcMain.DispatchSendSync(this, connection, frame, new ReceivedArgs(frame.Payload, connection.Serializer, frame.Channel));
                 return;
 
             case FrameKind.Invoke:

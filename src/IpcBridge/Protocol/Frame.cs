@@ -10,9 +10,12 @@ namespace IpcBridge.Protocol;
 /// </summary>
 internal sealed class Frame
 {
+    private readonly TraceHolder? trace;
+
     public Frame(FrameKind kind, long callId, string channel, ReadOnlyMemory<byte> payload, long[]? ports = null, long portId = 0, ActivityContext trace = default)
     {
-        this.Trace = trace;
+        // Most frames carry no trace: keep the context (some 40 bytes) out of line, allocated only for those that do.
+        this.trace = trace == default ? null : new TraceHolder(trace);
         this.Kind = kind;
         this.CallId = callId;
         this.Channel = channel;
@@ -39,7 +42,14 @@ internal sealed class Frame
     public long PortId { get; }
 
     /// <summary>Gets the W3C trace context of the caller's span, carried by calls; <c>default</c> when there is none.</summary>
-    public ActivityContext Trace { get; }
+    public ActivityContext Trace => this.trace?.Context ?? default;
 
     public override string ToString() => $"{this.Kind} #{this.CallId} '{this.Channel}' {this.Payload.Length} B";
+
+    private sealed class TraceHolder
+    {
+        public TraceHolder(ActivityContext context) => this.Context = context;
+
+        public ActivityContext Context { get; }
+    }
 }

@@ -24,6 +24,7 @@ internal sealed class IpcConnection : IFrameReceiver
     private readonly ConcurrentDictionary<long, PendingCall> pending = new();
     private readonly ConcurrentDictionary<long, InboundCall> inbound = new();
     private long lastCallId;
+    private int pendingCount;
     private IpcDisconnectedException? closedReason;
     private int peerReason = -1;
 
@@ -96,7 +97,7 @@ internal sealed class IpcConnection : IFrameReceiver
         }
 
         var call = new PendingCall(channel);
-        callId = this.Start(call, new Frame(kind, 0, channel, payload, ports), timeout, cancellationToken);
+        callId = this.Start(call, kind, channel, payload, ports, 0, timeout, cancellationToken);
         return call.Completion.Task;
     }
 
@@ -105,7 +106,7 @@ internal sealed class IpcConnection : IFrameReceiver
     {
         cancellationToken.ThrowIfCancellationRequested();
         var call = new StreamCall(channel, window);
-        call.Id = this.Start(call, new Frame(FrameKind.InvokeStream, 0, channel, payload, null, window), null, cancellationToken);
+        call.Id = this.Start(call, FrameKind.InvokeStream, channel, payload, null, window, null, cancellationToken);
         return call;
     }
 
@@ -116,7 +117,7 @@ internal sealed class IpcConnection : IFrameReceiver
     /// <summary>Abandons a call whose caller stopped waiting (sync timeout, a stream disposed early); a late answer is ignored.</summary>
     public void Abandon(long callId)
     {
-        if (this.pending.TryRemove(callId, out PendingCall? call))
+        if (this.TryTakePending(callId, out PendingCall? call))
         {
             call.Release();
             this.TryWrite(new Frame(FrameKind.Cancel, callId, string.Empty, ReadOnlyMemory<byte>.Empty));
@@ -247,7 +248,7 @@ internal sealed class IpcConnection : IFrameReceiver
 
         foreach (long id in this.pending.Keys)
         {
-            if (this.pending.TryRemove(id, out PendingCall? call))
+            if (this.TryTakePending(id, out PendingCall? call))
             {
                 call.Release();
                 call.Fail(new IpcDisconnectedException(
@@ -290,30 +291,32 @@ internal sealed class IpcConnection : IFrameReceiver
     }
 
     /// <summary>Numbers and registers a call, writes its frame, and arms its cancellation and timeout.</summary>
-    private long Start(PendingCall call, Frame frame, TimeSpan? timeout, CancellationToken cancellationToken)
+    private long Start(PendingCall call, FrameKind kind, string channel, ReadOnlyMemory<byte> payload, long[]? ports, long portId, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        if (this.pending.Count >= this.maxPendingCalls)
+        // A counter, not pending.Count, which takes every lock of the dictionary.
+        if (Volatile.Read(ref this.pendingCount) >= this.maxPendingCalls)
         {
             throw new IpcException($"Too many pending calls on this link ({this.maxPendingCalls}); see IpcBridgeOptions.MaxPendingCalls.");
         }
 
         long id = Interlocked.Increment(ref this.lastCallId);
-        call.Begin(Telemetry.StartCall(frame.Kind, frame.Channel, this.EndpointId, out ActivityContext trace));
+        call.Begin(Telemetry.StartCall(kind, channel, this.EndpointId, out ActivityContext trace));
         this.pending[id] = call;
+        Interlocked.Increment(ref this.pendingCount);
         try
         {
-            this.Write(new Frame(frame.Kind, id, frame.Channel, frame.Payload, frame.Ports, frame.PortId, trace));
+            this.Write(new Frame(kind, id, channel, payload, ports, portId, trace));
         }
         catch (Exception ex)
         {
-            this.pending.TryRemove(id, out _);
+            this.TryTakePending(id, out _);
             call.Discard(ex);
             throw;
         }
 
         // The link may have closed between the check in Write and adding the call: fail it now rather than never.
         IpcDisconnectedException? closed = this.ClosedReason;
-        if (closed is not null && this.pending.TryRemove(id, out _))
+        if (closed is not null && this.TryTakePending(id, out _))
         {
             call.Fail(new IpcDisconnectedException(closed.Message, closed.Reason, closed));
             return id;
@@ -341,7 +344,7 @@ internal sealed class IpcConnection : IFrameReceiver
     /// <summary>Ends a call at the caller's side (cancelled, timed out) and tells the handler to stop.</summary>
     private void Stop(long callId, Action<PendingCall> end)
     {
-        if (this.pending.TryRemove(callId, out PendingCall? call))
+        if (this.TryTakePending(callId, out PendingCall? call))
         {
             call.Release();
             end(call);
@@ -373,6 +376,17 @@ internal sealed class IpcConnection : IFrameReceiver
         {
             Log.EventHandlerFailed(this.logger, nameof(IpcBridgeOptions.FrameTrace), ex);
         }
+    }
+
+    private bool TryTakePending(long callId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PendingCall? call)
+    {
+        if (this.pending.TryRemove(callId, out call))
+        {
+            Interlocked.Decrement(ref this.pendingCount);
+            return true;
+        }
+
+        return false;
     }
 
     private CancellationToken Track(long callId, InboundCall call)
@@ -448,7 +462,7 @@ internal sealed class IpcConnection : IFrameReceiver
 
     private void Complete(Frame frame)
     {
-        if (!this.pending.TryRemove(frame.CallId, out PendingCall? call))
+        if (!this.TryTakePending(frame.CallId, out PendingCall? call))
         {
             if (frame.CallId <= 0 || frame.CallId > Volatile.Read(ref this.lastCallId))
             {

@@ -17,7 +17,15 @@ internal sealed class ListenerRegistry<TEvent>
     private readonly object gate = new();
     private readonly Dictionary<string, Registration[]> byChannel = new(StringComparer.Ordinal);
 
+    /// <summary>Adds a listener that receives the arguments as <see cref="IpcArgs"/>.</summary>
     public void Add(string channel, Delegate original, Action<TEvent, IpcArgs> invoke, bool once)
+        => this.Add(channel, original, new Registration(original, invoke, null, once));
+
+    /// <summary>Adds a typed listener, which reads its arguments straight from the payload.</summary>
+    public void AddTyped(string channel, Delegate original, Action<TEvent, ReceivedArgs> invoke, bool once)
+        => this.Add(channel, original, new Registration(original, null, invoke, once));
+
+    private void Add(string channel, Delegate original, Registration registration)
     {
         if (channel is null)
         {
@@ -29,7 +37,6 @@ internal sealed class ListenerRegistry<TEvent>
             throw new ArgumentNullException(nameof(original));
         }
 
-        var registration = new Registration(original, invoke, once);
         lock (this.gate)
         {
             // Copy-on-write: an emit in progress keeps iterating the array it took.
@@ -99,11 +106,13 @@ internal sealed class ListenerRegistry<TEvent>
 
     /// <summary>Runs every listener of <paramref name="channel"/> in order; one that throws is logged and the rest still run.</summary>
     /// <returns>The number of listeners that ran.</returns>
-    public int Emit(string channel, TEvent e, IpcArgs args, ILogger logger) => this.Emit(channel, e, args, logger, out _);
+    public int Emit(string channel, TEvent e, ReceivedArgs received, ILogger logger) => this.Emit(channel, e, received, logger, out _);
 
-    /// <summary>Like <see cref="Emit(string, TEvent, IpcArgs, ILogger)"/>, also giving the first exception a listener threw.</summary>
-    public int Emit(string channel, TEvent e, IpcArgs args, ILogger logger, out Exception? firstFailure)
+    /// <summary>Like <see cref="Emit(string, TEvent, ReceivedArgs, ILogger)"/>, also giving the first exception a listener threw.</summary>
+    public int Emit(string channel, TEvent e, ReceivedArgs received, ILogger logger, out Exception? firstFailure)
     {
+        // Made for the first untyped listener and shared by the others, as the arguments of one message.
+        IpcArgs? args = null;
         firstFailure = null;
         Registration[]? snapshot;
         lock (this.gate)
@@ -132,7 +141,14 @@ internal sealed class ListenerRegistry<TEvent>
             ran++;
             try
             {
-                registration.Invoke(e, args);
+                if (registration.Typed is not null)
+                {
+                    registration.Typed(e, received);
+                }
+                else
+                {
+                    registration.Untyped!(e, args ??= received.ToArgs());
+                }
             }
             catch (ListenerArgumentException ex)
             {
@@ -182,16 +198,19 @@ internal sealed class ListenerRegistry<TEvent>
     {
         public int Fired;
 
-        public Registration(Delegate original, Action<TEvent, IpcArgs> invoke, bool once)
+        public Registration(Delegate original, Action<TEvent, IpcArgs>? untyped, Action<TEvent, ReceivedArgs>? typed, bool once)
         {
             this.Original = original;
-            this.Invoke = invoke;
+            this.Untyped = untyped;
+            this.Typed = typed;
             this.Once = once;
         }
 
         public Delegate Original { get; }
 
-        public Action<TEvent, IpcArgs> Invoke { get; }
+        public Action<TEvent, IpcArgs>? Untyped { get; }
+
+        public Action<TEvent, ReceivedArgs>? Typed { get; }
 
         public bool Once { get; }
     }

@@ -242,7 +242,7 @@ public sealed partial class IpcRenderer
 
         this.Check(IpcOperation.Receive, name);
         JsonTypeInfo<T> typeInfo = channel.ResolveTypeInfo(this.Connection.Serializer);
-        this.listeners.Add(name, listener, (e, a) => listener(e, a.GetForListener(0, typeInfo)), once);
+        this.listeners.AddTyped(name, listener, (e, a) => listener(e, a.GetForListener(0, typeInfo)), once);
         return this;
     }
 

@@ -428,7 +428,7 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
                 }
 
                 var e = new IpcRendererEvent(this, frame.Channel, ports);
-                this.listeners.Emit(frame.Channel, e, new IpcArgs(frame.Payload, connection.Serializer, frame.Channel), this.logger);
+                this.listeners.Emit(frame.Channel, e, new ReceivedArgs(frame.Payload, connection.Serializer, frame.Channel), this.logger);
                 return;
             }
 
@@ -490,7 +490,7 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
 
     [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
     [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
-    private static Action<IpcRendererEvent, IpcArgs> Typed<T>(Action<IpcRendererEvent, T> listener)
+    private static Action<IpcRendererEvent, ReceivedArgs> Typed<T>(Action<IpcRendererEvent, T> listener)
     {
         if (listener is null)
         {
@@ -521,6 +521,13 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
     {
         this.Check(IpcOperation.Receive, channel);
         this.listeners.Add(channel, original, invoke, once);
+        return this;
+    }
+
+    private IpcRenderer AddListener(string channel, Delegate original, Action<IpcRendererEvent, ReceivedArgs> invoke, bool once)
+    {
+        this.Check(IpcOperation.Receive, channel);
+        this.listeners.AddTyped(channel, original, invoke, once);
         return this;
     }
 

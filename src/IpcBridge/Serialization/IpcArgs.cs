@@ -144,6 +144,41 @@ public sealed class IpcArgs
         return indexed;
     }
 
+    /// <summary>Finds argument <paramref name="index"/> in an argument array without keeping an index (one read, one argument).</summary>
+    /// <exception cref="IpcSerializationException">The payload is not a JSON argument array.</exception>
+    internal static ReadOnlySpan<byte> SliceOf(ReadOnlySpan<byte> payload, int index, string channel)
+    {
+        if (index < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index));
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(payload);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+            {
+                throw new IpcSerializationException($"The payload on channel '{channel}' is not an argument array.");
+            }
+
+            for (int i = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; i++)
+            {
+                int start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                if (i == index)
+                {
+                    return payload.Slice(start, (int)reader.BytesConsumed - start);
+                }
+            }
+
+            return JsonNull;
+        }
+        catch (JsonException ex)
+        {
+            throw new IpcSerializationException($"The payload on channel '{channel}' is not valid JSON: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>Finds each argument's place; two threads may both do it, and find the same.</summary>
     private int Index()
     {
