@@ -81,34 +81,6 @@ public sealed class IpcArgs
         return PayloadSerializer.Deserialize(this.Slice(index), typeInfo, $"argument {index} on channel '{this.channel}'");
     }
 
-    /// <summary>Reads an argument for a typed listener with the given metadata; a failure is marked as the listener's arguments being unreadable.</summary>
-    internal T GetForListener<T>(int index, JsonTypeInfo<T> typeInfo)
-    {
-        try
-        {
-            return this.Get(index, typeInfo);
-        }
-        catch (IpcSerializationException ex)
-        {
-            throw new Protocol.ListenerArgumentException(ex);
-        }
-    }
-
-    /// <summary>Reads an argument for a typed listener; a failure is marked as the listener's arguments being unreadable.</summary>
-    [RequiresUnreferencedCode(ReflectionMessages.ArgsUnreferencedCode)]
-    [RequiresDynamicCode(ReflectionMessages.ArgsDynamicCode)]
-    internal T GetForListener<T>(int index)
-    {
-        try
-        {
-            return this.Get<T>(index);
-        }
-        catch (IpcSerializationException ex)
-        {
-            throw new Protocol.ListenerArgumentException(ex);
-        }
-    }
-
     /// <summary>Returns the arguments as JSON text, for logging and diagnostics.</summary>
     /// <returns>The JSON array.</returns>
     public override string ToString() => Encoding.UTF8.GetString(this.payload.ToArray());
