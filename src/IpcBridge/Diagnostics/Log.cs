@@ -43,6 +43,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 13, Level = LogLevel.Debug, Message = "Could not give endpoints {First} and {Second} a direct link for their ports; their port traffic stays routed through main.")]
     public static partial void PeerLinkFailed(ILogger logger, int first, int second, Exception exception);
 
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "Killing the child process of endpoint {EndpointId}: {Reason}")]
+    public static partial void ChildKilled(ILogger logger, int endpointId, string reason);
+
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "A renderer dropped a {Operation} frame on channel '{Channel}' outside its allowlist.")]
     public static partial void RendererFrameDenied(ILogger logger, IpcOperation operation, string channel);
 }

@@ -17,6 +17,10 @@ public sealed class LaunchOptions
     /// <summary>Gets or sets how long the child may take to start and connect. Default 30 seconds.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Gets or sets how long <see cref="MainProcess.DisposeAsync"/> waits for the child to exit by itself before killing it. Default 5 seconds.</summary>
+    /// <summary>
+    /// Gets or sets how long the child may take to exit by itself once its link is gone (closed by
+    /// <see cref="MainProcess.DisposeAsync"/>, by <see cref="WebContents.Close"/>, or by the child) before main kills it,
+    /// so that no child outlives its link. A child that broke the protocol is killed at once. Default 5 seconds.
+    /// </summary>
     public TimeSpan ExitTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

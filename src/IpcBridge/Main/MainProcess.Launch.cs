@@ -41,11 +41,13 @@ public sealed partial class MainProcess
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or FileNotFoundException)
         {
+            this.OnLaunchFailed(options, null, null);
             throw new IpcLaunchException($"Could not start '{startInfo.FileName}': {ex.Message}", null, ex);
         }
 
         if (process is null)
         {
+            this.OnLaunchFailed(options, null, null);
             throw new IpcLaunchException($"Could not start '{startInfo.FileName}'.");
         }
 
@@ -79,8 +81,12 @@ public sealed partial class MainProcess
         }
         catch
         {
+            // The child never became an endpoint: end it, reap it, and say so.
+            int processId = process.Id;
             Kill(process);
+            int? exitCode = await WaitForExitAsync(process, options.ExitTimeout).ConfigureAwait(false);
             process.Dispose();
+            this.OnLaunchFailed(options, exitCode, processId);
             throw;
         }
     }
@@ -111,6 +117,24 @@ public sealed partial class MainProcess
         return info;
     }
 
+    /// <summary>Waits at most <paramref name="limit"/> for an ended or killed process to be gone; returns its exit code if it is.</summary>
+    private static async Task<int?> WaitForExitAsync(Process process, TimeSpan limit)
+    {
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(limit).ConfigureAwait(false);
+            return process.ExitCode;
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     internal static void Kill(Process process)
     {
         try
@@ -129,5 +153,8 @@ public sealed partial class MainProcess
             // Exiting; the OS will finish it.
         }
     }
+
+    private void OnLaunchFailed(LaunchOptions options, int? exitCode, int? processId)
+        => this.OnChildProcessGone(new ProcessGoneEventArgs(ProcessGoneReason.LaunchFailed, exitCode, null, options.Kind, options.Name, processId));
 }
 #endif

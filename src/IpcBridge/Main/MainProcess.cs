@@ -28,6 +28,10 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
 {
     private readonly ConcurrentDictionary<int, WebContents> endpoints = new();
     private readonly ConcurrentDictionary<int, RendererRuntime> localRenderers = new();
+
+    // Every child process main launched whose process has not been seen to end, live link or not: DisposeAsync reaps
+    // them all, including one whose link was closed (a protocol violation) while the process lingered.
+    private readonly ConcurrentDictionary<int, WebContents> children = new();
     private readonly ILoggerFactory loggerFactory;
     private readonly ILogger logger;
     private int lastId;
@@ -53,6 +57,14 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
 
     /// <summary>Raised when an endpoint's frame was refused because it was outside its allowlist (on main's dispatch loop).</summary>
     public event EventHandler<AccessDeniedEventArgs>? AccessDenied;
+
+    /// <summary>
+    /// Raised once for every child process that main launched when it is gone (Electron's <c>app</c>
+    /// <c>child-process-gone</c>): after the endpoint's own <see cref="WebContents.ProcessGone"/>, or with
+    /// <see cref="ProcessGoneReason.LaunchFailed"/> and no <see cref="ProcessGoneEventArgs.WebContents"/> when a launch
+    /// failed before the child connected. A handler's exception is logged.
+    /// </summary>
+    public event EventHandler<ProcessGoneEventArgs>? ChildProcessGone;
 
     /// <summary>Gets main's IPC listeners and handlers.</summary>
     public IpcMain IpcMain { get; }
@@ -188,14 +200,14 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
 
         // Taken before the links close: closing removes endpoints from these tables on main's dispatch loop.
         RendererRuntime[] runtimes = this.localRenderers.Values.ToArray();
-        var children = new List<WebContents>();
+        var closed = new HashSet<WebContents>(this.children.Values);
         foreach (WebContents w in this.endpoints.Values)
         {
             w.Connection.Close(reason);
-            children.Add(w);
+            closed.Add(w);
         }
 
-        foreach (WebContents w in children)
+        foreach (WebContents w in closed)
         {
             await w.ReapProcessAsync().ConfigureAwait(false);
         }
@@ -252,6 +264,26 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
         }
 
         this.localRenderers.TryRemove(webContents.Id, out _);
+    }
+
+    internal void TrackChild(WebContents child) => this.children[child.Id] = child;
+
+    /// <summary>Reports a child process that is gone: one that served <paramref name="args"/>' endpoint, or one whose launch failed.</summary>
+    internal void OnChildProcessGone(ProcessGoneEventArgs args)
+    {
+        if (args.WebContents is not null)
+        {
+            this.children.TryRemove(args.WebContents.Id, out _);
+        }
+
+        try
+        {
+            this.ChildProcessGone?.Invoke(this, args);
+        }
+        catch (Exception ex)
+        {
+            Log.EventHandlerFailed(this.logger, nameof(this.ChildProcessGone), ex);
+        }
     }
 
     internal void RaiseAccessDenied(WebContents sender, IpcOperation operation, string channel)

@@ -51,6 +51,11 @@ public sealed partial class WebContents
 
     /// <summary>Child processes are launched on .NET 8 and later only; there is nothing to reap here.</summary>
     internal Task ReapProcessAsync() => Task.CompletedTask;
+
+    /// <summary>Child processes are launched on .NET 8 and later only; there is no process to end here.</summary>
+    private void EndProcessAfterLink(IpcDisconnectedException reason)
+    {
+    }
 #else
         Process? child = this.process;
         if (child is null)
@@ -65,9 +70,41 @@ public sealed partial class WebContents
 
     internal void TrackProcess(Process child, TimeSpan exitTimeout)
     {
-        this.process = child;
         this.exitTimeout = exitTimeout;
         this.processExited = this.WatchProcessAsync(child);
+        this.process = child;
+        this.owner.TrackChild(this);
+
+        // The link may have ended before the process was tracked; HandleClosed then found no process to end.
+        if (this.Connection.ClosedReason is { } closed)
+        {
+            this.EndProcessAfterLink(closed);
+        }
+    }
+
+    /// <summary>
+    /// Once the link is gone the child has nothing left to do: one that broke the protocol is killed at once (it is
+    /// broken or hostile, as Chromium kills a renderer that sends a bad IPC message); any other gets its exit timeout
+    /// to leave by itself, and is killed after that, so no child outlives its link.
+    /// </summary>
+    private void EndProcessAfterLink(IpcDisconnectedException reason)
+    {
+        Process? child = this.process;
+        if (child is null)
+        {
+            return;
+        }
+
+        if (reason.Reason == DisconnectReason.ProtocolViolation)
+        {
+            Log.ChildKilled(this.logger, this.Id, reason.Message);
+            Interlocked.Exchange(ref this.killedByMain, 1);
+            KillProcess(child);
+        }
+        else
+        {
+            _ = this.ReapProcessAsync();
+        }
     }
 
     /// <summary>After main closed the link: give the child its time to exit by itself, then kill it, and wait for it.</summary>
@@ -121,7 +158,7 @@ public sealed partial class WebContents
 
         // The stream usually ends first; if the child died without the socket noticing, end the link now so pending calls fail at once.
         this.Connection.Close(new IpcDisconnectedException($"The process of endpoint {this.Id} ended ({reason}, exit code {exitCode}).", DisconnectReason.StreamFailed));
-        var args = new ProcessGoneEventArgs(reason, exitCode);
+        var args = new ProcessGoneEventArgs(reason, exitCode, this, this.Kind, this.Name, this.ProcessId);
         this.gone.TrySetResult(args);
         try
         {
@@ -135,6 +172,8 @@ public sealed partial class WebContents
         {
             child.Dispose();
         }
+
+        this.owner.OnChildProcessGone(args);
     }
 #endif
 }

@@ -285,6 +285,7 @@ public sealed partial class WebContents : IIpcCapability, IFrameHandler
         this.owner.Ports.OnLinkClosed(connection);
         this.owner.OnEndpointGone(this);
         this.owner.Broker.Forget(this.Id);
+        this.EndProcessAfterLink(reason);
         if (System.Threading.Interlocked.Exchange(ref this.destroyedRaised, 1) == 0)
         {
             try
