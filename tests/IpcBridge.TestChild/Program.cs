@@ -11,16 +11,27 @@ using IpcBridge.Transport;
 
 // A small child process the cross-process tests launch. The first argument picks a behaviour:
 //   renderer      a well-behaved endpoint (see RunRendererAsync)
-//   main          a main process that launches a renderer grandchild, prints its pid, and waits to be killed
+//   main MODE     a main process that launches a grandchild in MODE (orphan or orphan-invoke), prints
+//                 "grandchild <pid>" once it is ready, and waits to be killed
+//   orphan        an endpoint that ignores its link ending and would live forever, but for ExitWhenMainGone
+//   orphan-invoke an endpoint (ExitWhenMainGone off) with an invoke pending at main; prints how the invoke ended
+//                 ("invoke <exception type>") when main is gone, then exits
+//   linger        an endpoint (ExitWhenMainGone off) that outlives its link until killed
 //   no-connect    exits with code 5 without connecting
+//   no-connect-wait
+//                 never connects and lives until killed
 //   wrong-token   says hello with a wrong token and exits 7 when refused
 //   garbage | truncated | oversized | unknown-kind | unknown-reply
-//                 completes the handshake, then breaks the protocol that way and waits to be disconnected
+//                 completes the handshake, then breaks the protocol that way and lives on until killed
 return args.Length == 0 ? 64 : args[0] switch
 {
     "renderer" => await RunRendererAsync(),
-    "main" => await RunMainAsync(),
+    "main" => await RunMainAsync(args.Length > 1 ? args[1] : "orphan"),
+    "orphan" => await RunOrphanAsync(),
+    "orphan-invoke" => await RunOrphanInvokeAsync(),
+    "linger" => await RunLingerAsync(),
     "no-connect" => 5,
+    "no-connect-wait" => await WaitForeverAsync(),
     "wrong-token" => await RunWrongTokenAsync(),
     _ => await RunFaultAsync(args[0]),
 };
@@ -48,6 +59,7 @@ static async Task<int> RunRendererAsync()
             // Calls from main: "slow" waits until cancelled and reports it; "count" streams 0..n-1.
             ipc.Handle("slow", async (e, a) =>
             {
+                ipc.Send("slow-started", Environment.ProcessId);
                 try
                 {
                     await Task.Delay(Timeout.InfiniteTimeSpan, e.CancellationToken);
@@ -85,6 +97,7 @@ static async Task<int> RunRendererAsync()
 static void StartPort(IpcRenderer ipc, MessagePortMain port)
 {
     PortState.Port = port;
+    port.Closed += (_, _) => ipc.Send("port-closed", Environment.ProcessId);
     port.Message += (_, m) =>
     {
         int n = m.GetData<int>();
@@ -134,15 +147,83 @@ static void StreamOnPort(IpcRenderer ipc, int count)
     }
 }
 
-static async Task<int> RunMainAsync()
+static async Task<int> RunMainAsync(string grandchildMode)
 {
     await using var main = new MainProcess();
     var ready = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+    var hangStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     main.IpcMain.On<int>("ready", (_, pid) => ready.TrySetResult(pid));
-    ProcessStartInfo start = MainProcess.CreateStartInfoForThisApp("renderer");
+    main.IpcMain.Handle("hang", async (e, _) =>
+    {
+        hangStarted.TrySetResult();
+        await Task.Delay(Timeout.Infinite, e.CancellationToken);
+        return "never";
+    });
+    ProcessStartInfo start = MainProcess.CreateStartInfoForThisApp(grandchildMode);
     await main.LaunchAsync(start, new LaunchOptions { Allowlist = ChannelAllowlist.AllowAll() });
     int pid = await ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    if (grandchildMode == "orphan-invoke")
+    {
+        await hangStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     Console.WriteLine($"grandchild {pid}");
+    await Task.Delay(Timeout.Infinite);
+    return 0;
+}
+
+static async Task<int> WaitForeverAsync()
+{
+    await Task.Delay(Timeout.Infinite);
+    return 0;
+}
+
+static async Task<int> RunOrphanAsync()
+{
+    await using RendererProcess process = await RendererProcess.ConnectAsync(new RendererProcessOptions
+    {
+        Preload = (ipc, _) => ipc.Send("ready", Environment.ProcessId),
+    });
+
+    // Deliberately never looks at process.Disconnected: only ExitWhenMainGone can end this process.
+    await Task.Delay(Timeout.Infinite);
+    return 0;
+}
+
+static async Task<int> RunOrphanInvokeAsync()
+{
+    Task<string>? call = null;
+    await using RendererProcess process = await RendererProcess.ConnectAsync(new RendererProcessOptions
+    {
+        ExitWhenMainGone = false,
+        Preload = (ipc, _) =>
+        {
+            // Sent before "ready", so main's handler has started by the time main reads "ready".
+            call = ipc.InvokeAsync<string>("hang");
+            ipc.Send("ready", Environment.ProcessId);
+        },
+    });
+
+    try
+    {
+        string result = await call!.WaitAsync(TimeSpan.FromSeconds(60));
+        Console.WriteLine($"invoke completed {result}");
+    }
+    catch (Exception ex)
+    {
+        Console.WriteLine($"invoke {ex.GetType().Name}");
+    }
+
+    return 0;
+}
+
+static async Task<int> RunLingerAsync()
+{
+    await using RendererProcess process = await RendererProcess.ConnectAsync(new RendererProcessOptions
+    {
+        ExitWhenMainGone = false,
+        Preload = (ipc, _) => ipc.Send("ready", Environment.ProcessId),
+    });
     await Task.Delay(Timeout.Infinite);
     return 0;
 }
@@ -170,9 +251,12 @@ static async Task<int> RunFaultAsync(string fault)
     byte[] bad = fault switch
     {
         "garbage" => Encoding.ASCII.GetBytes("\x05\x00\x00\x00this is not a frame at all, just noise"),
+        // A header announcing 100 bytes, then the end of what this side sends.
         "truncated" => [100, 0, 0, 0, 1, 0, 0],
-        "oversized" => [0xFF, 0xFF, 0xFF, 0x7F, 1],
-        "unknown-kind" => [4, 0, 0, 0, 0x33, 0, 0, 0],
+        // 2 MiB announced; the tests set MaxFrameSize to 1 MiB, below the 64 MiB default.
+        "oversized" => [0x00, 0x00, 0x20, 0x00, 1],
+        // A whole frame (kind, call id, port id, channel length, port count) of a kind that does not exist.
+        "unknown-kind" => [5, 0, 0, 0, 0x33, 0, 0, 0, 0],
         "unknown-reply" => [5, 0, 0, 0, (byte)FrameKind.Result, 99, 0, 0, 0],
         _ => throw new ArgumentException($"unknown fault '{fault}'"),
     };
@@ -180,17 +264,12 @@ static async Task<int> RunFaultAsync(string fault)
     await stream.FlushAsync();
     if (fault == "truncated")
     {
-        // End the stream inside the frame.
-        stream.Dispose();
-        return 0;
+        // End the stream inside the frame, without exiting: main must notice the truncation itself.
+        ((System.Net.Sockets.NetworkStream)stream).Socket.Shutdown(System.Net.Sockets.SocketShutdown.Send);
     }
 
-    // Wait for main to disconnect us.
-    var buffer = new byte[4096];
-    while (await stream.ReadAsync(buffer) > 0)
-    {
-    }
-
+    // A broken peer does not go away by itself: main must disconnect it and then kill it.
+    await Task.Delay(Timeout.Infinite);
     return 0;
 }
 

@@ -150,34 +150,36 @@ public class ChildProcessTests
     }
 
     [Theory]
-    [InlineData("garbage")]
-    [InlineData("truncated")]
-    [InlineData("oversized")]
-    [InlineData("unknown-kind")]
-    [InlineData("unknown-reply")]
-    public async Task ProtocolViolation_ChildDisconnectedWithDiagnostic_OthersUnaffected(string fault)
+    [InlineData("garbage", "")]
+    [InlineData("truncated", "a truncated frame at the end of the stream")]
+    [InlineData("oversized", "a frame of 2097152 bytes (the limit is 1048576)")]
+    [InlineData("unknown-kind", "unknown frame kind 51")]
+    [InlineData("unknown-reply", "an answer to call 99, which was never made")]
+    public async Task ProtocolViolation_ChildDisconnectedWithDiagnosticAndKilled_OthersUnaffected(string fault, string diagnostic)
     {
         var logs = new CapturingLoggerProvider();
         await using var main = new MainProcess(new IpcBridgeOptions { MaxFrameSize = 1 << 20 }, logs.CreateFactory());
         (WebContents good, int goodPid) = await LaunchRendererAsync(main);
+        var childGone = Signal.Create<ProcessGoneEventArgs>();
+        main.ChildProcessGone += (_, e) => childGone.TrySetResult(e);
+
         WebContents bad = await main.LaunchAsync(TestChild.StartInfo(fault), new LaunchOptions { Allowlist = ChannelAllowlist.AllowAll(), ConnectTimeout = ChildTimeout });
-        var destroyed = Signal.Create<bool>();
-        bad.Destroyed += (_, _) => destroyed.TrySetResult(true);
-        if (bad.IsDestroyed)
-        {
-            destroyed.TrySetResult(true);
-        }
 
-        await destroyed.Task.WaitAsync(ChildTimeout);
-
-        logs.Entries.Should().Contain(e => e.EventId.Id == 3, "the violation is reported");
+        // The faulty child never exits by itself: main disconnects it, then kills it.
+        ProcessGoneEventArgs gone = await bad.WhenProcessGone.WaitAsync(ChildTimeout);
+        gone.Reason.Should().Be(ProcessGoneReason.Killed);
+        bad.IsDestroyed.Should().BeTrue();
+        logs.Entries.Should().Contain(e => e.EventId.Id == 3 && e.Message.Contains(diagnostic), "the violation is reported");
+        logs.Entries.Should().Contain(e => e.EventId.Id == 14 && e.Message.Contains($"endpoint {bad.Id}"), "the kill is reported");
+        (await childGone.Task.WaitAsync(ChildTimeout)).WebContents.Should().BeSameAs(bad);
         (await PingAsync(main, good, "unaffected")).From.Should().Be(goodPid);
+        good.IsDestroyed.Should().BeFalse();
     }
 
     [Fact]
     public async Task MainDies_ChildExitsByItself()
     {
-        using Process childMain = Process.Start(WithStdout(TestChild.StartInfo("main")))!;
+        using Process childMain = Process.Start(WithStdout(TestChild.StartInfo("main", "orphan")))!;
         int grandchildPid = 0;
         try
         {
@@ -196,18 +198,7 @@ public class ChildProcessTests
         finally
         {
             KillQuietly(childMain);
-            if (grandchildPid != 0)
-            {
-                try
-                {
-                    using Process leftover = Process.GetProcessById(grandchildPid);
-                    KillQuietly(leftover);
-                }
-                catch (ArgumentException)
-                {
-                    // Already gone, as it should be.
-                }
-            }
+            KillQuietly(grandchildPid);
         }
     }
 
@@ -215,15 +206,217 @@ public class ChildProcessTests
     public async Task DisposeMain_ChildrenExitAndAreReaped()
     {
         var main = new MainProcess();
+        try
+        {
+            (WebContents child, int pid) = await LaunchRendererAsync(main);
+            using Process process = Process.GetProcessById(pid);
+            var gone = Signal.Create<ProcessGoneEventArgs>();
+            child.ProcessGone += (_, e) => gone.TrySetResult(e);
+
+            await main.DisposeAsync();
+
+            process.HasExited.Should().BeTrue("DisposeAsync waits for its children");
+            (await gone.Task.WaitAsync(ChildTimeout)).Reason.Should().Be(ProcessGoneReason.CleanExit);
+        }
+        finally
+        {
+            await main.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task MainDies_ChildsPendingInvokeFailsWithDisconnected()
+    {
+        using Process childMain = Process.Start(WithStdout(TestChild.StartInfo("main", "orphan-invoke")))!;
+        int grandchildPid = 0;
+        try
+        {
+            // The grandchild's invoke is pending at its main (the child) by the time its pid is printed.
+            string? line = await childMain.StandardOutput.ReadLineAsync().WaitAsync(ChildTimeout);
+            line.Should().StartWith("grandchild ");
+            grandchildPid = int.Parse(line!.AsSpan("grandchild ".Length), System.Globalization.CultureInfo.InvariantCulture);
+            using Process grandchild = Process.GetProcessById(grandchildPid);
+
+            childMain.Kill();
+            await childMain.WaitForExitAsync().WaitAsync(ChildTimeout);
+
+            // The grandchild inherited the child's standard output, so its line still reaches this pipe.
+            (await childMain.StandardOutput.ReadLineAsync().WaitAsync(ChildTimeout)).Should().Be("invoke IpcDisconnectedException");
+            await grandchild.WaitForExitAsync().WaitAsync(ChildTimeout);
+        }
+        finally
+        {
+            KillQuietly(childMain);
+            KillQuietly(grandchildPid);
+        }
+    }
+
+    [Fact]
+    public async Task ChildCrashes_MainsPendingInvokeFailsAtOnceNotByTimeout()
+    {
+        await using var main = new MainProcess(new IpcBridgeOptions { MainInvokeTimeout = TimeSpan.FromMinutes(10) });
+        (WebContents child, _) = await LaunchRendererAsync(main);
+        var started = Signal.Create<bool>();
+        main.IpcMain.Once("slow-started", (_, _) => started.TrySetResult(true));
+        Task<int> call = child.InvokeAsync<int>("slow");
+        await started.Task.WaitAsync(ChildTimeout);
+
+        child.Send("crash");
+
+        // Well within the ten-minute limit: the call fails because the child is gone, not because time ran out.
+        IpcDisconnectedException ex = (await call.Awaiting(c => c.WaitAsync(ChildTimeout)).Should().ThrowAsync<IpcDisconnectedException>()).Which;
+        ex.Reason.Should().NotBe(DisconnectReason.LocalClosed);
+        (await child.WhenProcessGone.WaitAsync(ChildTimeout)).Reason.Should().Be(ProcessGoneReason.Crashed);
+    }
+
+    [Fact]
+    public async Task KilledFromOutside_ProcessGoneKilled()
+    {
+        await using var main = new MainProcess();
         (WebContents child, int pid) = await LaunchRendererAsync(main);
-        using Process process = Process.GetProcessById(pid);
-        var gone = Signal.Create<ProcessGoneEventArgs>();
-        child.ProcessGone += (_, e) => gone.TrySetResult(e);
 
-        await main.DisposeAsync();
+        using (Process process = Process.GetProcessById(pid))
+        {
+            process.Kill();
+        }
 
-        process.HasExited.Should().BeTrue("DisposeAsync waits for its children");
-        (await gone.Task.WaitAsync(ChildTimeout)).Reason.Should().Be(ProcessGoneReason.CleanExit);
+        ProcessGoneEventArgs gone = await child.WhenProcessGone.WaitAsync(ChildTimeout);
+        gone.Reason.Should().Be(ProcessGoneReason.Killed);
+        gone.ProcessId.Should().Be(pid);
+        child.IsDestroyed.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task ChildProcessGone_ConnectedChild_RaisedAfterItsOwnProcessGoneWithItsEndpoint()
+    {
+        await using var main = new MainProcess();
+        (WebContents child, int pid) = await LaunchRendererAsync(main, name: "reporter");
+        var order = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var childGone = Signal.Create<ProcessGoneEventArgs>();
+        child.ProcessGone += (_, _) => order.Enqueue("webContents");
+        main.ChildProcessGone += (_, e) =>
+        {
+            order.Enqueue("main");
+            childGone.TrySetResult(e);
+        };
+
+        child.Send("exit", 4);
+
+        ProcessGoneEventArgs e = await childGone.Task.WaitAsync(ChildTimeout);
+        order.Should().Equal("webContents", "main");
+        e.Reason.Should().Be(ProcessGoneReason.Crashed);
+        e.ExitCode.Should().Be(4);
+        e.WebContents.Should().BeSameAs(child);
+        e.Name.Should().Be("reporter");
+        e.Kind.Should().Be(EndpointKind.Work);
+        e.ProcessId.Should().Be(pid);
+    }
+
+    [Fact]
+    public async Task ChildProcessGone_ChildExitsBeforeConnecting_LaunchFailedWithExitCode()
+    {
+        await using var main = new MainProcess();
+        var childGone = Signal.Create<ProcessGoneEventArgs>();
+        main.ChildProcessGone += (_, e) => childGone.TrySetResult(e);
+
+        await main.Awaiting(m => m.LaunchAsync(TestChild.StartInfo("no-connect"), new LaunchOptions { Kind = EndpointKind.Window, Name = "never", ConnectTimeout = ChildTimeout }))
+            .Should().ThrowAsync<IpcLaunchException>();
+
+        ProcessGoneEventArgs e = await childGone.Task.WaitAsync(ChildTimeout);
+        e.Reason.Should().Be(ProcessGoneReason.LaunchFailed);
+        e.ExitCode.Should().Be(5);
+        e.WebContents.Should().BeNull();
+        e.Kind.Should().Be(EndpointKind.Window);
+        e.Name.Should().Be("never");
+        e.ProcessId.Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task ChildProcessGone_ExecutableMissing_LaunchFailedWithoutProcess()
+    {
+        await using var main = new MainProcess();
+        var childGone = Signal.Create<ProcessGoneEventArgs>();
+        main.ChildProcessGone += (_, e) => childGone.TrySetResult(e);
+        var info = new ProcessStartInfo("/nonexistent/ipcbridge-child") { UseShellExecute = false };
+
+        await main.Awaiting(m => m.LaunchAsync(info)).Should().ThrowAsync<IpcLaunchException>();
+
+        ProcessGoneEventArgs e = await childGone.Task.WaitAsync(ChildTimeout);
+        e.Reason.Should().Be(ProcessGoneReason.LaunchFailed);
+        e.ProcessId.Should().BeNull();
+        e.ExitCode.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task ChildProcessGone_ChildThatNeverConnectsInTime_KilledReapedAndLaunchFailed()
+    {
+        await using var main = new MainProcess();
+        var childGone = Signal.Create<ProcessGoneEventArgs>();
+        main.ChildProcessGone += (_, e) => childGone.TrySetResult(e);
+
+        await main.Awaiting(m => m.LaunchAsync(TestChild.StartInfo("no-connect-wait"), new LaunchOptions { ConnectTimeout = TimeSpan.FromSeconds(2) }))
+            .Should().ThrowAsync<IpcLaunchException>().WithMessage("*did not connect within 2 s*");
+
+        ProcessGoneEventArgs e = await childGone.Task.WaitAsync(ChildTimeout);
+        e.Reason.Should().Be(ProcessGoneReason.LaunchFailed);
+        e.ProcessId.Should().NotBeNull();
+        ProcessIsGone(e.ProcessId!.Value).Should().BeTrue("a launch that failed reaps its child");
+    }
+
+    [Fact]
+    public async Task LinkClosed_ChildThatDoesNotExit_IsKilledAfterItsExitTimeout()
+    {
+        await using var main = new MainProcess();
+        var ready = Signal.Create<int>();
+        main.IpcMain.Once("ready", (_, a) => ready.TrySetResult(a.Get<int>(0)));
+        WebContents child = await main.LaunchAsync(TestChild.StartInfo("linger"), new LaunchOptions { Allowlist = ChannelAllowlist.AllowAll(), ConnectTimeout = ChildTimeout, ExitTimeout = TimeSpan.FromSeconds(1) });
+        int pid = await ready.Task.WaitAsync(ChildTimeout);
+
+        child.Close();
+
+        ProcessGoneEventArgs gone = await child.WhenProcessGone.WaitAsync(ChildTimeout);
+        gone.Reason.Should().Be(ProcessGoneReason.Killed);
+        ProcessIsGone(pid).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task ChildKilled_PortEntangledWithMainCloses()
+    {
+        await using var main = new MainProcess();
+        (WebContents child, _) = await LaunchRendererAsync(main);
+        var channel = new MessageChannelMain();
+        var closed = Signal.Create<bool>();
+        channel.Port1.Closed += (_, _) => closed.TrySetResult(true);
+        channel.Port1.Start();
+        child.PostMessage("port", null, new[] { channel.Port2 });
+        channel.Port1.PostMessage(7);
+        var echoed = Signal.Create<int>();
+        channel.Port1.Message += (_, m) => echoed.TrySetResult(m.GetData<int>());
+        (await echoed.Task.WaitAsync(ChildTimeout)).Should().Be(-8, "the child holds the other end");
+
+        child.Kill();
+
+        await closed.Task.WaitAsync(ChildTimeout);
+    }
+
+    [Fact]
+    public async Task ChildKilled_PortPairOnADirectLink_ClosesAtTheOtherChild()
+    {
+        await using var main = new MainProcess();
+        (WebContents renderer, _) = await LaunchRendererAsync(main);
+        (WebContents work, int workPid) = await LaunchRendererAsync(main);
+        var channel = new MessageChannelMain();
+        renderer.PostMessage("port", null, new[] { channel.Port1 });
+        work.PostMessage("port", null, new[] { channel.Port2 });
+        (await StreamOverPortAsync(main, renderer, 100)).Count.Should().Be(100);
+        await main.Broker.WhenIdleAsync().WaitAsync(ChildTimeout);
+        var closedAt = Signal.Create<int>();
+        main.IpcMain.Once("port-closed", (e, a) => closedAt.TrySetResult(a.Get<int>(0)));
+
+        renderer.Kill();
+
+        (await closedAt.Task.WaitAsync(ChildTimeout)).Should().Be(workPid);
+        (await PingAsync(main, work, "still here")).From.Should().Be(workPid);
     }
 
     [Fact]
@@ -259,12 +452,12 @@ public class ChildProcessTests
         return await done.Task.WaitAsync(ChildTimeout);
     }
 
-    private static async Task<(WebContents Child, int Pid)> LaunchRendererAsync(MainProcess main)
+    private static async Task<(WebContents Child, int Pid)> LaunchRendererAsync(MainProcess main, string? name = null)
     {
         var ready = Signal.Create<int>();
         Action<IpcMainEvent, int> onReady = (_, pid) => ready.TrySetResult(pid);
         main.IpcMain.Once("ready", onReady);
-        WebContents child = await main.LaunchAsync(TestChild.StartInfo("renderer"), new LaunchOptions { Allowlist = ChannelAllowlist.AllowAll(), ConnectTimeout = ChildTimeout });
+        WebContents child = await main.LaunchAsync(TestChild.StartInfo("renderer"), new LaunchOptions { Allowlist = ChannelAllowlist.AllowAll(), ConnectTimeout = ChildTimeout, Name = name });
         int pid = await ready.Task.WaitAsync(ChildTimeout);
         return (child, pid);
     }
@@ -295,6 +488,37 @@ public class ChildProcessTests
     {
         info.RedirectStandardOutput = true;
         return info;
+    }
+
+    private static bool ProcessIsGone(int pid)
+    {
+        try
+        {
+            using Process process = Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+    }
+
+    private static void KillQuietly(int pid)
+    {
+        if (pid == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            using Process leftover = Process.GetProcessById(pid);
+            KillQuietly(leftover);
+        }
+        catch (ArgumentException)
+        {
+            // Already gone, as it should be.
+        }
     }
 
     private static void KillQuietly(Process process)

@@ -7,7 +7,7 @@ namespace IpcBridge.Tests.Processes;
 /// <summary>Start information for the test child program, built beside the tests.</summary>
 internal static class TestChild
 {
-    public static ProcessStartInfo StartInfo(string mode)
+    public static ProcessStartInfo StartInfo(params string[] arguments)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "IpcBridge.TestChild.dll");
         var info = new ProcessStartInfo
@@ -16,7 +16,11 @@ internal static class TestChild
             UseShellExecute = false,
         };
         info.ArgumentList.Add(dll);
-        info.ArgumentList.Add(mode);
+        foreach (string argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         return info;
     }
 
