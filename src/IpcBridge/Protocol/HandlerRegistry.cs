@@ -232,15 +232,17 @@ internal sealed class HandlerRegistry<TEvent>
 
     private static void Succeed(IpcConnection connection, long callId, ReadOnlyMemory<byte> result, Activity? span)
     {
-        // Answer first, then forget the call: the trace of the answer reads how long the call took.
+        // The span ends before the answer goes, so a caller that has the answer finds the handler's span finished. The
+        // call is forgotten only after the answer: the trace of the answer reads how long the call took.
+        Telemetry.EndHandler(span, null);
         connection.SendResult(callId, result);
         connection.EndInbound(callId);
-        Telemetry.EndHandler(span, null);
     }
 
     private static void Fail(IpcConnection connection, long callId, Exception ex, Activity? span)
     {
         bool cancelled = ex is OperationCanceledException && connection.IsInboundCancelled(callId);
+        Telemetry.EndHandler(span, ex);
         connection.SendError(callId, new ErrorPayload
         {
             Code = cancelled ? ErrorCode.Cancelled : ex is IpcSerializationException ? ErrorCode.Serialization : ErrorCode.HandlerFailed,
@@ -249,7 +251,6 @@ internal sealed class HandlerRegistry<TEvent>
             Stack = ex.StackTrace,
         });
         connection.EndInbound(callId);
-        Telemetry.EndHandler(span, ex);
     }
 
     private void Add(string channel, Entry entry)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using IpcBridge.Tests.Infrastructure;
 
@@ -12,8 +13,8 @@ namespace IpcBridge.Tests.Diagnostics;
 public sealed class TracingTests : IDisposable
 {
     private readonly ConcurrentQueue<Activity> stopped = new();
-    private readonly System.Threading.SemaphoreSlim anotherStopped = new(0);
     private readonly ActivityListener listener;
+    private Action<Activity>? onStopped;
 
     public TracingTests()
     {
@@ -24,17 +25,13 @@ public sealed class TracingTests : IDisposable
             ActivityStopped = activity =>
             {
                 this.stopped.Enqueue(activity);
-                this.anotherStopped.Release();
+                Volatile.Read(ref this.onStopped)?.Invoke(activity);
             },
         };
         ActivitySource.AddActivityListener(this.listener);
     }
 
-    public void Dispose()
-    {
-        this.listener.Dispose();
-        this.anotherStopped.Dispose();
-    }
+    public void Dispose() => this.listener.Dispose();
 
     [Theory]
     [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
@@ -48,7 +45,7 @@ public sealed class TracingTests : IDisposable
 
         // Act
         (await renderer.Ipc.InvokeAsync<string>(channel).WithTimeout()).Should().Be("ok");
-        (Activity client, Activity server) = await this.SpansAsync(channel);
+        (Activity client, Activity server) = this.Spans(channel);
 
         // Assert
         client.Kind.Should().Be(ActivityKind.Client);
@@ -81,8 +78,8 @@ public sealed class TracingTests : IDisposable
             result = await renderer.WebContents.InvokeAsync<int>(outer).WithTimeout();
         }
 
-        (Activity outerClient, Activity outerServer) = await this.SpansAsync(outer);
-        (Activity innerClient, Activity innerServer) = await this.SpansAsync(inner);
+        (Activity outerClient, Activity outerServer) = this.Spans(outer);
+        (Activity innerClient, Activity innerServer) = this.Spans(inner);
 
         // Assert
         result.Should().Be(3);
@@ -106,13 +103,40 @@ public sealed class TracingTests : IDisposable
         // Act
         Func<Task> act = () => renderer.Ipc.InvokeAsync<int>(channel).WithTimeout();
         await act.Should().ThrowAsync<IpcInvocationException>();
-        (Activity client, Activity server) = await this.SpansAsync(channel);
+        (Activity client, Activity server) = this.Spans(channel);
 
         // Assert
         client.Status.Should().Be(ActivityStatusCode.Error);
         client.GetTagItem("ipc.outcome").Should().Be("error");
         server.Status.Should().Be(ActivityStatusCode.Error);
         server.GetTagItem("exception.type").Should().Be(typeof(InvalidOperationException).FullName);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task HandlerSpan_IsStoppedBeforeTheAnswerIsSent(TransportKind transport)
+    {
+        // Arrange: when the handler's span stops, the caller's must still be running, since the caller's span stops as
+        // soon as the answer arrives (in one process, during the write of the answer).
+        string channel = $"trace:{transport}:order";
+        await using var bridge = Bridge.Create(transport);
+        bridge.IpcMain.Handle(channel, (e, a) => "ok");
+        TestRenderer renderer = await bridge.AddRendererAsync();
+        var answeredBeforeStop = Signal.Create<bool>();
+        Volatile.Write(ref this.onStopped, span =>
+        {
+            if (span.OperationName == "ipc.handle" && Equals(span.GetTagItem("ipc.channel"), channel))
+            {
+                answeredBeforeStop.TrySetResult(this.stopped.Any(a => a.OperationName == "ipc.invoke" && Equals(a.GetTagItem("ipc.channel"), channel)));
+            }
+        });
+
+        // Act
+        string result = await renderer.Ipc.InvokeAsync<string>(channel).WithTimeout();
+
+        // Assert
+        result.Should().Be("ok");
+        (await answeredBeforeStop.Task.WithTimeout("the handler's span")).Should().BeFalse("the handler's span stops before its answer is written");
     }
 
     [Fact]
@@ -132,25 +156,17 @@ public sealed class TracingTests : IDisposable
         this.stopped.Should().NotContain(a => Equals(a.GetTagItem("ipc.channel"), "trace:none"));
     }
 
-    /// <summary>The handler's span may stop a moment after the caller has its answer: wait for both.</summary>
-    private async Task<(Activity Client, Activity Server)> SpansAsync(string channel)
+    /// <summary>
+    /// Both spans of a call, stopped by the time the caller has its answer: the caller's before its task completes, the
+    /// handler's before its answer is written.
+    /// </summary>
+    private (Activity Client, Activity Server) Spans(string channel)
     {
-        DateTime deadline = DateTime.UtcNow + Signal.Timeout;
-        while (true)
-        {
-            Activity[] spans = this.stopped.Where(a => Equals(a.GetTagItem("ipc.channel"), channel)).ToArray();
-            Activity? client = spans.SingleOrDefault(a => a.OperationName == "ipc.invoke");
-            Activity? server = spans.SingleOrDefault(a => a.OperationName == "ipc.handle");
-            if (client is not null && server is not null)
-            {
-                return (client, server);
-            }
-
-            TimeSpan left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero || !await this.anotherStopped.WaitAsync(left))
-            {
-                throw new TimeoutException($"Spans for '{channel}': {string.Join(", ", spans.Select(s => s.OperationName))}.");
-            }
-        }
+        Activity[] spans = this.stopped.Where(a => Equals(a.GetTagItem("ipc.channel"), channel)).ToArray();
+        Activity? client = spans.SingleOrDefault(a => a.OperationName == "ipc.invoke");
+        Activity? server = spans.SingleOrDefault(a => a.OperationName == "ipc.handle");
+        client.Should().NotBeNull($"the caller's span for '{channel}' stopped (have: {string.Join(", ", spans.Select(s => s.OperationName))})");
+        server.Should().NotBeNull($"the handler's span for '{channel}' stopped (have: {string.Join(", ", spans.Select(s => s.OperationName))})");
+        return (client!, server!);
     }
 }
