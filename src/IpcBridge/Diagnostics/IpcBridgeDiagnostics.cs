@@ -17,7 +17,11 @@ public static class IpcBridgeDiagnostics
     /// <summary>The name of the <see cref="System.Diagnostics.Metrics.Meter"/>.</summary>
     public const string MeterName = "IpcBridge";
 
-    /// <summary>Counter of frames carrying messages and calls, tagged <c>ipc.direction</c> (sent, received) and <c>ipc.frame</c> (the frame kind).</summary>
+    /// <summary>
+    /// Counter of frames carrying messages and calls, tagged <c>ipc.direction</c> (sent, received) and <c>ipc.frame</c>
+    /// (the frame kind). A frame is counted as sent when it is handed to the link, so one written as the link closes is
+    /// counted even if the other side never reads it.
+    /// </summary>
     public const string MessagesInstrument = "ipcbridge.messages";
 
     /// <summary>Counter of payload bytes, tagged <c>ipc.direction</c>.</summary>

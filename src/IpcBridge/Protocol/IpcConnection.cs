@@ -70,14 +70,15 @@ internal sealed class IpcConnection : IFrameReceiver
             throw new IpcDisconnectedException(closed.Message, closed.Reason, closed);
         }
 
-        // Traced before the write: in one process the receiver sees the frame during it.
+        // Traced and counted before the write: in one process the receiver sees the frame, and may finish the call,
+        // during it. A frame the transport then refuses because the link just closed is counted all the same.
         if (this.FrameTrace is not null)
         {
             this.TraceFrame(IpcTraceDirection.Sent, frame);
         }
 
-        this.transport.Write(frame);
         Telemetry.Count(frame, sent: true);
+        this.transport.Write(frame);
     }
 
     /// <summary>Sends a call frame and returns its answer's payload.</summary>

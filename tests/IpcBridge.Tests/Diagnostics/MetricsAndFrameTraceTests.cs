@@ -55,6 +55,12 @@ public sealed class MetricsAndFrameTraceTests : IDisposable
         messages.Count(m => Equals(m.Tags["ipc.frame"], "Send") && Equals(m.Tags["ipc.direction"], "sent")).Should().BeGreaterThanOrEqualTo(1);
         messages.Count(m => Equals(m.Tags["ipc.frame"], "Invoke") && Equals(m.Tags["ipc.direction"], "received")).Should().BeGreaterThanOrEqualTo(1);
         messages.Count(m => Equals(m.Tags["ipc.frame"], "Result")).Should().BeGreaterThanOrEqualTo(2);
+        foreach (string kind in new[] { "Send", "Invoke", "Result" })
+        {
+            string[] directions = messages.Where(m => Equals(m.Tags["ipc.frame"], kind)).Select(m => (string)m.Tags["ipc.direction"]!).ToArray();
+            directions.FirstOrDefault().Should().Be("sent", $"a {kind} frame is counted as sent before the receiver can count it");
+        }
+
         this.Of(IpcBridgeDiagnostics.BytesInstrument).Should().Contain(m => m.Value == "[\"payload\"]".Length);
         var latency = this.Of(IpcBridgeDiagnostics.InvokeDurationInstrument).Where(m => Equals(m.Tags["ipc.channel"], channel)).ToArray();
         latency.Should().ContainSingle().Which.Tags["ipc.outcome"].Should().Be("ok");
