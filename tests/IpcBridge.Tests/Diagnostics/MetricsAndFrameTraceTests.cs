@@ -97,12 +97,19 @@ public sealed class MetricsAndFrameTraceTests : IDisposable
         var denied = Signal.Create<bool>();
         bridge.Main.AccessDenied += (_, e) => denied.TrySetResult(true);
 
-        // Act: a forged frame below IpcRenderer, refused by main.
+        // Act: forged frames below IpcRenderer, refused by main; and below WebContents, refused by the renderer: a
+        // message it may not receive, then a call it may not handle, whose answer comes after both were refused.
         renderer.Ipc.Connection.Write(new Protocol.Frame(Protocol.FrameKind.Send, 0, channel, "[]"u8.ToArray()));
         await denied.Task.WithTimeout("main to deny");
+        renderer.WebContents.Connection.Write(new Protocol.Frame(Protocol.FrameKind.Send, 0, channel + ":receive", "[]"u8.ToArray()));
+        Func<Task> call = () => renderer.WebContents.Connection.CallAsync(Protocol.FrameKind.Invoke, channel + ":handle", "[]"u8.ToArray(), null, CancellationToken.None, out _).WithTimeout();
+        await call.Should().ThrowAsync<IpcAccessDeniedException>();
 
         // Assert
-        this.Of(IpcBridgeDiagnostics.DeniedInstrument).Should().Contain(m => Equals(m.Tags["ipc.channel"], channel) && Equals(m.Tags["ipc.operation"], "Send"));
+        var counted = this.Of(IpcBridgeDiagnostics.DeniedInstrument).ToArray();
+        counted.Should().Contain(m => Equals(m.Tags["ipc.channel"], channel) && Equals(m.Tags["ipc.operation"], "Send"));
+        counted.Should().Contain(m => Equals(m.Tags["ipc.channel"], channel + ":receive") && Equals(m.Tags["ipc.operation"], "Receive"));
+        counted.Should().Contain(m => Equals(m.Tags["ipc.channel"], channel + ":handle") && Equals(m.Tags["ipc.operation"], "Handle"));
     }
 
     [Theory]
