@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using IpcBridge.Diagnostics;
 using IpcBridge.Tests.Infrastructure;
 
 namespace IpcBridge.Tests.Diagnostics;
@@ -142,18 +143,42 @@ public sealed class TracingTests : IDisposable
     [Fact]
     public async Task NoListener_NoSpansAndCallsStillWork()
     {
-        // Arrange
+        // Arrange: with no listener the library must make no activity at all; one it made would become current somewhere.
         this.listener.Dispose();
-        await using var bridge = Bridge.Create(TransportKind.Stream);
-        bridge.IpcMain.Handle("trace:none", (e, a) => 1);
-        TestRenderer renderer = await bridge.AddRendererAsync();
+        var seen = new ConcurrentQueue<Activity>();
+        void OnCurrentChanged(object? sender, ActivityChangedEventArgs e)
+        {
+            if (e.Current is { } activity && (Equals(activity.GetTagItem("ipc.channel"), "trace:none") || activity.DisplayName.Contains("trace:none", StringComparison.Ordinal)))
+            {
+                seen.Enqueue(activity);
+            }
+        }
 
-        // Act
-        int result = await renderer.Ipc.InvokeAsync<int>("trace:none").WithTimeout();
+        Activity.CurrentChanged += OnCurrentChanged;
+        try
+        {
+            await using var bridge = Bridge.Create(TransportKind.Stream);
+            Activity? inHandler = null;
+            bridge.IpcMain.Handle("trace:none", (e, a) =>
+            {
+                inHandler = Activity.Current;
+                return 1;
+            });
+            TestRenderer renderer = await bridge.AddRendererAsync();
 
-        // Assert
-        result.Should().Be(1);
-        this.stopped.Should().NotContain(a => Equals(a.GetTagItem("ipc.channel"), "trace:none"));
+            // Act
+            int result = await renderer.Ipc.InvokeAsync<int>("trace:none").WithTimeout();
+
+            // Assert
+            result.Should().Be(1);
+            Telemetry.Source.HasListeners().Should().BeFalse("the test's listener was the only one");
+            inHandler.Should().BeNull("no handler span was started");
+            seen.Should().BeEmpty();
+        }
+        finally
+        {
+            Activity.CurrentChanged -= OnCurrentChanged;
+        }
     }
 
     /// <summary>
