@@ -115,12 +115,16 @@ internal sealed class IpcConnection : IFrameReceiver
     public void GrantCredit(long callId, int count)
         => this.TryWrite(new Frame(FrameKind.StreamCredit, callId, string.Empty, ReadOnlyMemory<byte>.Empty, null, count));
 
-    /// <summary>Abandons a call whose caller stopped waiting (sync timeout, a stream disposed early); a late answer is ignored.</summary>
-    public void Abandon(long callId)
+    /// <summary>
+    /// Abandons a call whose caller stopped waiting (sync timeout, a stream disposed early); a late answer is ignored.
+    /// Its span ends with <paramref name="reason"/>'s outcome, or as cancelled when there is none.
+    /// </summary>
+    public void Abandon(long callId, Exception? reason = null)
     {
         if (this.TryTakePending(callId, out PendingCall? call))
         {
             call.Release();
+            call.Abandoned(reason);
             this.TryWrite(new Frame(FrameKind.Cancel, callId, string.Empty, ReadOnlyMemory<byte>.Empty));
         }
     }
@@ -550,17 +554,12 @@ internal sealed class IpcConnection : IFrameReceiver
 
         public virtual void Fail(Exception error)
         {
-            this.End(
-                error switch
-                {
-                    IpcTimeoutException => "timeout",
-                    IpcDisconnectedException => "disconnected",
-                    OperationCanceledException => "cancelled",
-                    _ => "error",
-                },
-                error);
+            this.End(OutcomeOf(error), error);
             this.Completion.TrySetException(error);
         }
+
+        /// <summary>Ends the span of a call nobody awaits any more; nothing completes, so no exception goes unobserved.</summary>
+        public void Abandoned(Exception? reason) => this.End(reason is null ? "cancelled" : OutcomeOf(reason), reason);
 
         public virtual void Cancel(CancellationToken token)
         {
@@ -570,6 +569,14 @@ internal sealed class IpcConnection : IFrameReceiver
 
         /// <summary>Ends the call's span for a call that was never sent; the caller gets the exception directly.</summary>
         public void Discard(Exception error) => this.End("error", error);
+
+        private static string OutcomeOf(Exception error) => error switch
+        {
+            IpcTimeoutException => "timeout",
+            IpcDisconnectedException => "disconnected",
+            OperationCanceledException => "cancelled",
+            _ => "error",
+        };
 
         private void End(string outcome, Exception? error)
         {

@@ -49,7 +49,7 @@ internal static class StreamCalls
         {
             if (!ended)
             {
-                // Stopped early (disposed, cancelled, an item that did not deserialize): tell the producer.
+                // Stopped early (disposed, cancelled, an item that did not deserialize): tell the producer; the span ends as cancelled.
                 connection.Abandon(call.Id);
             }
         }

@@ -145,8 +145,9 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
 
         if (!done)
         {
-            this.Connection.Abandon(callId);
-            throw new IpcTimeoutException(channel, this.options.SendSyncTimeout);
+            var timedOut = new IpcTimeoutException(channel, this.options.SendSyncTimeout);
+            this.Connection.Abandon(callId, timedOut);
+            throw timedOut;
         }
 
         return this.Connection.Serializer.Deserialize<TResult>(answer.Result.Span, $"the sync answer on '{channel}'");

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Threading;
@@ -140,6 +141,85 @@ public sealed class TracingTests : IDisposable
         (await answeredBeforeStop.Task.WithTimeout("the handler's span")).Should().BeFalse("the handler's span stops before its answer is written");
     }
 
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task StreamInvoke_ClientAndServerSpansAreParentAndChild_AndEndWhenTheStreamEnds(TransportKind transport)
+    {
+        // Arrange
+        string channel = $"trace:{transport}:stream";
+        await using var bridge = Bridge.Create(transport);
+        bridge.IpcMain.HandleStream(channel, (e, a) => Numbers(3));
+        TestRenderer renderer = await bridge.AddRendererAsync();
+
+        // Act
+        var items = new List<int>();
+        await foreach (int item in renderer.Ipc.InvokeStream<int>(channel).WithTimeout())
+        {
+            items.Add(item);
+        }
+
+        (Activity client, Activity server) = this.Spans(channel);
+
+        // Assert
+        items.Should().Equal(0, 1, 2);
+        client.Kind.Should().Be(ActivityKind.Client);
+        client.GetTagItem("ipc.frame").Should().Be("InvokeStream");
+        client.GetTagItem("ipc.outcome").Should().Be("ok");
+        server.Kind.Should().Be(ActivityKind.Server);
+        server.TraceId.Should().Be(client.TraceId);
+        server.ParentSpanId.Should().Be(client.SpanId);
+        server.Status.Should().Be(ActivityStatusCode.Unset);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task StreamInvoke_MainReadsRendererStream_SpansAreParentAndChild(TransportKind transport)
+    {
+        // Arrange
+        string channel = $"trace:{transport}:stream-m2r";
+        await using var bridge = Bridge.Create(transport);
+        TestRenderer renderer = await bridge.AddRendererAsync(preload: (ipc, _) => ipc.HandleStream(channel, (e, a) => Numbers(2)));
+
+        // Act
+        var items = new List<int>();
+        await foreach (int item in renderer.WebContents.InvokeStream<int>(channel).WithTimeout())
+        {
+            items.Add(item);
+        }
+
+        (Activity client, Activity server) = this.Spans(channel);
+
+        // Assert
+        items.Should().Equal(0, 1);
+        server.TraceId.Should().Be(client.TraceId);
+        server.ParentSpanId.Should().Be(client.SpanId);
+        server.GetTagItem("ipc.endpoint.id").Should().Be(renderer.WebContents.Id);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task StreamInvoke_ReaderStopsEarly_ClientSpanEndsAsCancelled(TransportKind transport)
+    {
+        // Arrange
+        string channel = $"trace:{transport}:stream-early";
+        await using var bridge = Bridge.Create(transport);
+        bridge.IpcMain.HandleStream(channel, (e, a) => Numbers(int.MaxValue));
+        TestRenderer renderer = await bridge.AddRendererAsync();
+
+        // Act
+        await foreach (int item in renderer.Ipc.InvokeStream<int>(channel).WithTimeout())
+        {
+            if (item == 2)
+            {
+                break;
+            }
+        }
+
+        // Assert: the caller's span ended when the loop did, not never.
+        Activity client = this.stopped.Should().ContainSingle(a => a.OperationName == "ipc.invoke" && Equals(a.GetTagItem("ipc.channel"), channel)).Subject;
+        client.GetTagItem("ipc.outcome").Should().Be("cancelled");
+    }
+
     [Fact]
     public async Task NoListener_NoSpansAndCallsStillWork()
     {
@@ -178,6 +258,15 @@ public sealed class TracingTests : IDisposable
         finally
         {
             Activity.CurrentChanged -= OnCurrentChanged;
+        }
+    }
+
+    private static async IAsyncEnumerable<int> Numbers(int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            await Task.Yield();
+            yield return i;
         }
     }
 
