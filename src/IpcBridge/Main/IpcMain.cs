@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -281,11 +282,24 @@ public sealed partial class IpcMain : IIpcCapability
         }
 
         var e = new IpcMainEvent(sender, frame.Channel, Array.Empty<MessagePortMain>(), connection, frame.CallId);
-        this.listeners.Emit(frame.Channel, e, args, this.logger, out Exception? failure);
-        if (failure is not null)
+
+        // The listeners answer a call, so they run in a handler span, current for them as a handler's is.
+        Activity? previous = Activity.Current;
+        e.BeginSpan(Telemetry.StartHandler(frame.Channel, connection.EndpointId, frame.Trace));
+        try
         {
-            // A listener threw before answering: the blocked sender learns it now, not after its timeout.
-            e.TryFail(failure);
+            this.listeners.Emit(frame.Channel, e, args, this.logger, out Exception? failure);
+            if (failure is not null)
+            {
+                // A listener threw before answering: the blocked sender learns it now, not after its timeout.
+                e.TryFail(failure);
+            }
+
+            e.EndSpan(failure);
+        }
+        finally
+        {
+            Activity.Current = previous;
         }
     }
 

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Threading;
+using IpcBridge.Diagnostics;
 using IpcBridge.Protocol;
 using IpcBridge.Serialization;
 
@@ -71,10 +73,13 @@ public sealed partial class IpcMainEvent : IIpcCapability
             }
             catch (IpcSerializationException ex)
             {
+                sync.EndSpan(ex);
                 sync.Connection.SendError(sync.CallId, new ErrorPayload { Code = ErrorCode.Serialization, Message = ex.Message, Type = ex.GetType().FullName });
                 throw;
             }
 
+            // The span ends before the answer goes, so a sender that has the answer finds the span finished.
+            sync.EndSpan(null);
             sync.Connection.SendResult(sync.CallId, payload);
         }
     }
@@ -88,6 +93,7 @@ public sealed partial class IpcMainEvent : IIpcCapability
             return;
         }
 
+        sync.EndSpan(failure);
         sync.Connection.SendError(sync.CallId, new ErrorPayload
         {
             Code = ErrorCode.HandlerFailed,
@@ -96,6 +102,18 @@ public sealed partial class IpcMainEvent : IIpcCapability
             Stack = failure.StackTrace,
         });
     }
+
+    /// <summary>Gives a sync send's event the span its listeners run in; it ends when they answer or return.</summary>
+    internal void BeginSpan(Activity? span)
+    {
+        if (this.sync is not null)
+        {
+            this.sync.BeginSpan(span);
+        }
+    }
+
+    /// <summary>Ends a sync send's span once its listeners have returned, unless an answer already ended it.</summary>
+    internal void EndSpan(Exception? failure) => this.sync?.EndSpan(failure);
 
     /// <summary>Sends a message back to the endpoint that sent this event (Electron's <c>event.reply</c>).</summary>
     /// <param name="channel">The channel.</param>
@@ -120,6 +138,8 @@ public sealed partial class IpcMainEvent : IIpcCapability
     {
         public int Returned;
 
+        private Activity? span;
+
         public SyncAnswer(IpcConnection connection, long callId)
         {
             this.Connection = connection;
@@ -131,5 +151,14 @@ public sealed partial class IpcMainEvent : IIpcCapability
         public long CallId { get; }
 
         public object? ReturnValue { get; set; }
+
+        public void BeginSpan(Activity? span) => this.span = span;
+
+        /// <summary>Ends the span once: at the answer, or when the listeners return without one.</summary>
+        public void EndSpan(Exception? failure)
+        {
+            Activity? span = Interlocked.Exchange(ref this.span, null);
+            Telemetry.EndHandler(span, failure);
+        }
     }
 }

@@ -220,6 +220,67 @@ public sealed class TracingTests : IDisposable
         client.GetTagItem("ipc.outcome").Should().Be("cancelled");
     }
 
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task SendSync_ClientSpanAndListenersServerSpanAreParentAndChild(TransportKind transport)
+    {
+        // Arrange
+        string channel = $"trace:{transport}:sync";
+        await using var bridge = Bridge.Create(transport);
+        Activity? current = null;
+        bridge.IpcMain.On(channel, (e, a) =>
+        {
+            current = Activity.Current;
+            e.ReturnValue = "answered";
+        });
+        TestRenderer renderer = await bridge.AddRendererAsync();
+
+        // Act
+        string result = await Task.Run(() => renderer.Ipc.SendSync<string>(channel)).WithTimeout();
+        (Activity client, Activity server) = this.Spans(channel);
+
+        // Assert
+        result.Should().Be("answered");
+        client.Kind.Should().Be(ActivityKind.Client);
+        client.GetTagItem("ipc.frame").Should().Be("SendSync");
+        client.GetTagItem("ipc.outcome").Should().Be("ok");
+        server.Kind.Should().Be(ActivityKind.Server);
+        server.TraceId.Should().Be(client.TraceId);
+        server.ParentSpanId.Should().Be(client.SpanId);
+        server.GetTagItem("ipc.endpoint.id").Should().Be(renderer.WebContents.Id);
+        current.Should().BeSameAs(server, "the listener runs in the span, so what it calls joins the trace");
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task SendSync_NobodyAnswers_ClientSpanEndsAsTimeoutAndServerSpanWhenTheListenerReturns(TransportKind transport)
+    {
+        // Arrange
+        string channel = $"trace:{transport}:sync-unanswered";
+        await using var bridge = Bridge.Create(transport, new IpcBridgeOptions { SendSyncTimeout = TimeSpan.FromMilliseconds(100) });
+        bridge.IpcMain.On(channel, (e, a) => { });
+        TestRenderer renderer = await bridge.AddRendererAsync();
+        var serverStopped = Signal.Create<Activity>();
+        Volatile.Write(ref this.onStopped, span =>
+        {
+            if (span.OperationName == "ipc.handle" && Equals(span.GetTagItem("ipc.channel"), channel))
+            {
+                serverStopped.TrySetResult(span);
+            }
+        });
+
+        // Act: on a busy machine the listener may run only after the sender gave up, so its span is awaited.
+        Func<Task> act = () => Task.Run(() => renderer.Ipc.SendSync<string>(channel)).WithTimeout();
+        await act.Should().ThrowAsync<IpcTimeoutException>();
+        Activity server = await serverStopped.Task.WithTimeout("the listener's span");
+        Activity client = this.stopped.Should().ContainSingle(a => a.OperationName == "ipc.invoke" && Equals(a.GetTagItem("ipc.channel"), channel)).Subject;
+
+        // Assert
+        client.GetTagItem("ipc.outcome").Should().Be("timeout");
+        client.Status.Should().Be(ActivityStatusCode.Error);
+        server.ParentSpanId.Should().Be(client.SpanId);
+    }
+
     [Fact]
     public async Task NoListener_NoSpansAndCallsStillWork()
     {
