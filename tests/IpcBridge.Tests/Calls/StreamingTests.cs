@@ -97,7 +97,7 @@ public class StreamingTests
 
         // Act
         var read = new List<int>();
-        await foreach (int item in renderer.Ipc.InvokeStream<int>("endless"))
+        await foreach (int item in renderer.Ipc.InvokeStream<int>("endless").WithTimeout())
         {
             read.Add(item);
             if (read.Count == 10)
@@ -137,7 +137,7 @@ public class StreamingTests
         };
 
         // Assert
-        await act.Should().ThrowAsync<OperationCanceledException>();
+        await act.Should().ThrowAsync<OperationCanceledException>().WithTimeout();
         (await stopped.Task.WithTimeout("the producer to stop")).Should().BeTrue();
     }
 
@@ -154,7 +154,7 @@ public class StreamingTests
         // Act
         Func<Task> act = async () =>
         {
-            await foreach (int item in renderer.Ipc.InvokeStream<int>("faulty"))
+            await foreach (int item in renderer.Ipc.InvokeStream<int>("faulty").WithTimeout())
             {
                 read.Add(item);
             }

@@ -157,7 +157,7 @@ public class ContractCallTests
         };
 
         // Assert: items that had already arrived may still be read; then the enumeration ends.
-        await act.Should().ThrowAsync<OperationCanceledException>();
+        await act.Should().ThrowAsync<OperationCanceledException>().WithTimeout();
         read.Should().HaveCountGreaterThanOrEqualTo(3);
         (await link.Implementation.EndlessTokenCancelled.Task.WithTimeout("the producer to stop")).Should().BeTrue();
     }

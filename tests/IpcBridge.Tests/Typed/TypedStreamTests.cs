@@ -45,7 +45,7 @@ public class TypedStreamTests
 
         // Act
         var first = new List<Order>();
-        await foreach (Order o in renderer.Ipc.InvokeStream(Orders, 0))
+        await foreach (Order o in renderer.Ipc.InvokeStream(Orders, 0).WithTimeout())
         {
             first.Add(o);
             if (first.Count == 3)
