@@ -183,6 +183,44 @@ public class ContractCallTests
 
     [Theory]
     [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task Contract_MainCallsRenderer_IsBoundedByMainInvokeTimeout(TransportKind transport)
+    {
+        // Arrange
+        var options = new IpcBridgeOptions { MainInvokeTimeout = TimeSpan.FromMilliseconds(150) };
+        await using ContractLink link = await ContractLink.ConnectAsync(transport, ContractDirection.MainCallsRenderer, options);
+
+        // Act
+        Func<Task> act = () => link.Client.WaitAsync(CancellationToken.None).WithTimeout();
+
+        // Assert
+        IpcTimeoutException error = (await act.Should().ThrowAsync<IpcTimeoutException>()).Which;
+        error.Channel.Should().Be("files.WaitAsync");
+        error.Timeout.Should().Be(TimeSpan.FromMilliseconds(150));
+        (await link.Implementation.WaitCancelled.Task.WithTimeout("the implementation's token")).Should().BeTrue();
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task Contract_MainCallsRenderer_ChannelTimeoutFromOptionsOverridesMainInvokeTimeout(TransportKind transport)
+    {
+        // Arrange: a default no test would reach, and a short limit on one method's channel only.
+        var options = new IpcBridgeOptions { MainInvokeTimeout = TimeSpan.FromMinutes(5) };
+        options.ChannelTimeouts["files.WaitAsync"] = TimeSpan.FromMilliseconds(120);
+        await using ContractLink link = await ContractLink.ConnectAsync(transport, ContractDirection.MainCallsRenderer, options);
+
+        // Act
+        Func<Task> act = () => link.Client.WaitAsync(CancellationToken.None).WithTimeout();
+
+        // Assert
+        IpcTimeoutException error = (await act.Should().ThrowAsync<IpcTimeoutException>()).Which;
+        error.Channel.Should().Be("files.WaitAsync");
+        error.Timeout.Should().Be(TimeSpan.FromMilliseconds(120));
+        (await link.Implementation.WaitCancelled.Task.WithTimeout("the implementation's token")).Should().BeTrue();
+        (await link.Client.AddAsync(2, 2).WithTimeout()).Should().Be(4, "the other methods keep the default");
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
     public async Task HandleContract_ImplementationFactory_GetsEachCallsEvent(TransportKind transport)
     {
         // Arrange
