@@ -91,6 +91,21 @@ internal sealed partial class Showcase
             Check(confirmed, "the window confirms");
         });
 
+        await this.StepAsync("HandleOnce and RemoveHandler in the window, for invokes from main", async () =>
+        {
+            string welcome = await window.WebContents.InvokeAsync<string>("dialog:welcome");
+            this.Say("main", $"dialog:welcome answered once: {welcome}");
+            string again = await InvokeOutcomeAsync(window.WebContents, "dialog:welcome");
+            this.Say("main", $"dialog:welcome again: {again}");
+            Check(again.Contains("No handler registered for 'dialog:welcome'", StringComparison.Ordinal), "a once-handler answers one invoke only");
+
+            bool shown = await window.WebContents.InvokeAsync<bool>("dialog:notify", "Saved");
+            page.StopNotifications();
+            string removed = await InvokeOutcomeAsync(window.WebContents, "dialog:notify", "Saved again");
+            this.Say("main", $"dialog:notify {shown}, then after the window removed its handler: {removed}");
+            Check(shown && removed.Contains("No handler registered for 'dialog:notify'", StringComparison.Ordinal), "a removed handler answers no more");
+        });
+
         await this.StepAsync("Invokes from main are always bounded by a time limit", async () =>
         {
             try
@@ -107,6 +122,21 @@ internal sealed partial class Showcase
             string seen = await page.LastCancelledAsync();
             this.Say("window", $"its dialog:hang handler saw its token cancelled: {seen}");
             Check(seen == "dialog:hang", "the hung handler is cancelled");
+        });
+
+        await this.StepAsync("A time limit per call, ahead of the channel's", async () =>
+        {
+            TimeSpan limit = TimeSpan.FromMilliseconds(100);
+            try
+            {
+                await window.WebContents.InvokeAsync<bool>("dialog:hang", Array.Empty<object?>(), limit);
+                Check(false, "a hung handler must time out");
+            }
+            catch (IpcTimeoutException ex)
+            {
+                this.Say("main", $"{ex.GetType().Name}: {ex.Message}");
+                Check(ex.Timeout == limit, "the call's own limit wins over the channel's 300 ms");
+            }
         });
 
         await this.StepAsync("Cancelling an invoke cancels the handler in main", async () =>
@@ -148,6 +178,35 @@ internal sealed partial class Showcase
             Check(stopped, "the producer is stopped");
         });
 
+        await this.StepAsync("A stream ends with IpcDisconnectedException when its producer goes away", async () =>
+        {
+            RendererEndpoint ticker = await main.CreateWindowAsync(new RendererOptions
+            {
+                Name = "ticker",
+                Allowlist = ChannelAllowlist.DenyAll.AllowHandle("ticks:*"),
+                Preload = (ipc, _) => ipc.HandleStream("ticks:endless", (e, a) => EndlessAsync(e.CancellationToken)),
+            });
+            int read = 0;
+            try
+            {
+                await foreach (int tick in ticker.WebContents.InvokeStream<int>("ticks:endless"))
+                {
+                    if (++read == 3)
+                    {
+                        this.Say("main", $"read tick {tick} from {ticker.WebContents.Name}, which now closes");
+                        await ticker.DisposeAsync();
+                    }
+                }
+
+                Check(false, "the stream must not end normally");
+            }
+            catch (IpcDisconnectedException ex)
+            {
+                this.Say("main", $"{ex.GetType().Name} ended the stream ({ex.Reason}) after {read} items");
+                Check(read >= 3, "items came before the producer went");
+            }
+        });
+
         await this.RunTypedAndContractStepsAsync(main, window, page, window.MainWorld.Get<IClockService>("clock"));
 
         await this.StepAsync("Tracing, metrics and the IPC frame trace", async () =>
@@ -161,6 +220,7 @@ internal sealed partial class Showcase
                 this.Say("trace", frame.ToString());
             }
 
+            // Both spans have stopped by the time the answer is here: the handler's stops before its answer is sent.
             Activity? client = this.spans.LastOrDefault(s => s.OperationName == "ipc.invoke" && Equals(s.GetTagItem("ipc.channel"), "math:add"));
             Activity? server = this.spans.LastOrDefault(s => s.OperationName == "ipc.handle" && Equals(s.GetTagItem("ipc.channel"), "math:add"));
             Check(client is not null && server is not null, "both spans were recorded");
@@ -186,6 +246,8 @@ internal sealed partial class Showcase
     {
         var api = new ShowcaseApi(ipc);
         ipc.Handle("dialog:confirm", (e, a) => a.Get<string>(0).StartsWith("Delete", StringComparison.Ordinal));
+        ipc.HandleOnce("dialog:welcome", (e, a) => "Welcome!");
+        ipc.Handle("dialog:notify", (e, a) => a.Get<string>(0).Length > 0);
         ipc.Handle("dialog:hang", async (e, a) =>
         {
             try
@@ -246,6 +308,28 @@ internal sealed partial class Showcase
         finally
         {
             this.tailStopped.TrySetResult(token.IsCancellationRequested);
+        }
+    }
+
+    /// <summary>Invokes a window's handler and returns its answer or the error's message, for steps that expect an error.</summary>
+    private static async Task<string> InvokeOutcomeAsync(WebContents webContents, string channel, params object?[] args)
+    {
+        try
+        {
+            return $"answered {await webContents.InvokeAsync<System.Text.Json.JsonElement>(channel, args)}";
+        }
+        catch (IpcInvocationException ex)
+        {
+            return $"{ex.GetType().Name}: {ex.Message}";
+        }
+    }
+
+    private static async IAsyncEnumerable<int> EndlessAsync([EnumeratorCancellation] CancellationToken token = default)
+    {
+        for (int i = 1; ; i++)
+        {
+            await Task.Delay(10, token);
+            yield return i;
         }
     }
 

@@ -32,6 +32,9 @@ public interface IShowcaseApi
     /// <returns>The lines.</returns>
     Task<IReadOnlyList<string>> TailLogAsync(int count);
 
+    /// <summary>Removes this window's <c>dialog:notify</c> handler, so main's later invokes there fail.</summary>
+    void StopNotifications();
+
     /// <summary>Returns the channel of the last handler here whose call main cancelled (waits for one).</summary>
     /// <returns>The channel.</returns>
     Task<string> LastCancelledAsync();
@@ -119,6 +122,8 @@ internal sealed class ShowcaseApi : IShowcaseApi
 
         return lines;
     }
+
+    public void StopNotifications() => this.ipc.RemoveHandler("dialog:notify");
 
     public Task<string> LastCancelledAsync() => this.cancelled.Task;
 

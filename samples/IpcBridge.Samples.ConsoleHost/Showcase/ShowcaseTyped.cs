@@ -48,6 +48,11 @@ public interface IClockService
     /// <returns>The time, as text.</returns>
     Task<string> NowAsync(string zone);
 
+    /// <summary>Waits for an alarm that never rings, until the caller cancels.</summary>
+    /// <param name="cancellationToken">Cancelled when the caller cancels: the call's own token, across the link.</param>
+    /// <returns>Never returns normally.</returns>
+    Task<string> WaitForAlarmAsync(CancellationToken cancellationToken);
+
     /// <summary>Ticks until the caller stops reading or cancels.</summary>
     /// <param name="cancellationToken">Cancelled when the caller stops.</param>
     /// <returns>The tick numbers.</returns>
@@ -59,6 +64,7 @@ internal sealed partial class Showcase
 {
     private async Task RunTypedAndContractStepsAsync(MainProcess main, RendererEndpoint window, IShowcaseApi page, IClockService clock)
     {
+        var service = new ClockService();
         await this.StepAsync("Typed channels with source-generated serialization", async () =>
         {
             main.IpcMain.Handle(ShowcaseChannels.Rename, (e, request) => new RenameResult(true, $"/docs/{request.To}"));
@@ -74,7 +80,7 @@ internal sealed partial class Showcase
 
         await this.StepAsync("Contract interfaces: an interface is the API and the allowlist", async () =>
         {
-            main.IpcMain.HandleContract<IClockService>(new ClockService());
+            main.IpcMain.HandleContract<IClockService>(service);
             string now = await clock.NowAsync("UTC");
             this.Say("window", $"clock.NowAsync -> {now}");
             Check(now.StartsWith("UTC ", StringComparison.Ordinal), "the contract call answers");
@@ -93,11 +99,52 @@ internal sealed partial class Showcase
             Check(ticks.Count == 3, "the contract's stream yields");
             this.Say("main", $"the window's allowlist: {window.WebContents.Allowlist}");
         });
+
+        await this.StepAsync("A contract method's CancellationToken is cancelled across the link", async () =>
+        {
+            using var cts = new CancellationTokenSource();
+            Task<string> alarm = clock.WaitForAlarmAsync(cts.Token);
+            await service.AlarmStarted.Task.WaitAsync(StepTimeout);
+            cts.Cancel();
+            try
+            {
+                await alarm;
+                Check(false, "a cancelled contract call must not complete");
+            }
+            catch (OperationCanceledException ex)
+            {
+                this.Say("window", $"clock.WaitForAlarmAsync, its token cancelled -> {ex.GetType().Name}");
+            }
+
+            bool cancelled = await service.AlarmCancelled.Task.WaitAsync(StepTimeout);
+            this.Say("main", $"the implementation's CancellationToken was cancelled: {cancelled}");
+            Check(cancelled, "the caller's token cancels the implementation's");
+        });
     }
 
     private sealed class ClockService : IClockService
     {
+        public TaskCompletionSource<bool> AlarmStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource<bool> AlarmCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public Task<string> NowAsync(string zone) => Task.FromResult($"{zone} {DateTimeOffset.UtcNow:HH:mm:ss}");
+
+        public async Task<string> WaitForAlarmAsync(CancellationToken cancellationToken)
+        {
+            this.AlarmStarted.TrySetResult(true);
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                this.AlarmCancelled.TrySetResult(cancellationToken.IsCancellationRequested);
+                throw;
+            }
+
+            return "ring";
+        }
 
         public async IAsyncEnumerable<int> TicksAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {

@@ -79,12 +79,16 @@ public class SampleHostTests
         run.Output.Should().NotContain("FAILED").And.Contain("Every showcase step passed.");
         run.Output.Should().ContainAll(
             "the window answered dialog:confirm with True",
+            "dialog:welcome again: IpcInvocationException: No handler registered for 'dialog:welcome'",
             "IpcTimeoutException: No answer on channel 'dialog:hang' within 300 ms.",
+            "IpcTimeoutException: No answer on channel 'dialog:hang' within 100 ms.",
             "search: cancelled",
             "System.IO.FileNotFoundException: No such file: settings.json",
             "logs:tail -> log line 5",
             "files:rename -> RenameResult { Renamed = True, Path = /docs/final.txt }",
+            "IpcDisconnectedException ended the stream",
             "clock.TicksAsync -> 1, 2, 3",
+            "the implementation's CancellationToken was cancelled: True",
             "-> #1 Invoke 'math:add'",
             "ipc.invoke math:add");
     }
