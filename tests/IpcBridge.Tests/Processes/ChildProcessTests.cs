@@ -183,14 +183,11 @@ public class ChildProcessTests
         int grandchildPid = 0;
         try
         {
-            string? line = await childMain.StandardOutput.ReadLineAsync().WaitAsync(ChildTimeout);
-            line.Should().StartWith("grandchild ");
-            grandchildPid = int.Parse(line!.AsSpan("grandchild ".Length), System.Globalization.CultureInfo.InvariantCulture);
+            grandchildPid = await ReadGrandchildPidAsync(childMain);
             using Process grandchild = Process.GetProcessById(grandchildPid);
 
             // Main dies without any chance to say goodbye.
-            childMain.Kill();
-            await childMain.WaitForExitAsync().WaitAsync(ChildTimeout);
+            await KillAndWaitAsync(childMain);
 
             await grandchild.WaitForExitAsync().WaitAsync(ChildTimeout);
             grandchild.HasExited.Should().BeTrue();
@@ -232,13 +229,10 @@ public class ChildProcessTests
         try
         {
             // The grandchild's invoke is pending at its main (the child) by the time its pid is printed.
-            string? line = await childMain.StandardOutput.ReadLineAsync().WaitAsync(ChildTimeout);
-            line.Should().StartWith("grandchild ");
-            grandchildPid = int.Parse(line!.AsSpan("grandchild ".Length), System.Globalization.CultureInfo.InvariantCulture);
+            grandchildPid = await ReadGrandchildPidAsync(childMain);
             using Process grandchild = Process.GetProcessById(grandchildPid);
 
-            childMain.Kill();
-            await childMain.WaitForExitAsync().WaitAsync(ChildTimeout);
+            await KillAndWaitAsync(childMain);
 
             // The grandchild inherited the child's standard output, so its line still reaches this pipe.
             (await childMain.StandardOutput.ReadLineAsync().WaitAsync(ChildTimeout)).Should().Be("invoke IpcDisconnectedException");
@@ -488,6 +482,20 @@ public class ChildProcessTests
     {
         info.RedirectStandardOutput = true;
         return info;
+    }
+
+    /// <summary>Reads the "grandchild &lt;pid&gt;" line a child main prints once its own child is ready.</summary>
+    private static async Task<int> ReadGrandchildPidAsync(Process childMain)
+    {
+        string? line = await childMain.StandardOutput.ReadLineAsync().WaitAsync(ChildTimeout);
+        line.Should().StartWith("grandchild ");
+        return int.Parse(line!.AsSpan("grandchild ".Length), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task KillAndWaitAsync(Process process)
+    {
+        process.Kill();
+        await process.WaitForExitAsync().WaitAsync(ChildTimeout);
     }
 
     private static bool ProcessIsGone(int pid)
