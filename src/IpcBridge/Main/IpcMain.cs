@@ -161,10 +161,19 @@ public sealed partial class IpcMain : IIpcCapability
 
     /// <summary>Registers a handler with no result for invokes on <paramref name="channel"/>; the caller receives <see langword="null"/>.</summary>
     /// <param name="channel">The channel.</param>
-    /// <param name="handler">The handler.</param>
+    /// <param name="handler">The handler; the returned task is awaited, and its exception reaches the caller as <see cref="IpcInvocationException"/>.</param>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    // An async lambda with no result converts to Task and ValueTask alike; the idiomatic async lambda must pick Task.
+    [OverloadResolutionPriority(1)]
     public void Handle(string channel, Func<IpcMainInvokeEvent, IpcArgs, Task> handler)
         => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap(channel, handler), once: false);
+
+    /// <summary>Registers a handler with no result for invokes on <paramref name="channel"/>; the returned value task is awaited and the caller receives <see langword="null"/>.</summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="handler">The handler; its exception reaches the caller as <see cref="IpcInvocationException"/>.</param>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    public void Handle(string channel, Func<IpcMainInvokeEvent, IpcArgs, ValueTask> handler)
+        => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap(channel, AsTaskHandler(handler)), once: false);
 
     /// <summary>Registers a synchronous handler with no result for invokes on <paramref name="channel"/>.</summary>
     /// <param name="channel">The channel.</param>
@@ -179,10 +188,23 @@ public sealed partial class IpcMain : IIpcCapability
     /// <param name="channel">The channel.</param>
     /// <param name="handler">The handler.</param>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    // An async lambda converts to Task<T> and ValueTask<T> alike; the idiomatic async lambda must pick Task<T>.
+    [OverloadResolutionPriority(1)]
     [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
     [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public void Handle<TArg, TResult>(string channel, Func<IpcMainInvokeEvent, TArg, Task<TResult>> handler)
-        => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap<TResult>(this.serializer, channel, (e, a) => handler(e, a.Get<TArg>(0))), once: false);
+        => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap<TResult>(this.serializer, channel, Typed(handler)), once: false);
+
+    /// <summary>Registers a handler whose first argument is read as <typeparamref name="TArg"/>; the returned value task is awaited.</summary>
+    /// <typeparam name="TArg">The first argument's type.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="channel">The channel.</param>
+    /// <param name="handler">The handler; its exception reaches the caller as <see cref="IpcInvocationException"/>.</param>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
+    public void Handle<TArg, TResult>(string channel, Func<IpcMainInvokeEvent, TArg, ValueTask<TResult>> handler)
+        => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap<TResult>(this.serializer, channel, Typed(handler)), once: false);
 
     /// <summary>Registers a synchronous handler whose first argument is read as <typeparamref name="TArg"/>.</summary>
     /// <typeparam name="TArg">The first argument's type.</typeparam>
@@ -193,7 +215,7 @@ public sealed partial class IpcMain : IIpcCapability
     [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
     [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public void Handle<TArg, TResult>(string channel, Func<IpcMainInvokeEvent, TArg, TResult> handler)
-        => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap<TResult>(this.serializer, channel, (e, a) => handler(e, a.Get<TArg>(0))), once: false);
+        => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap<TResult>(this.serializer, channel, Typed(handler)), once: false);
 
     /// <summary>Like <see cref="Handle{TResult}(string, Func{IpcMainInvokeEvent, IpcArgs, TResult})"/>, removed after its first invoke.</summary>
     /// <typeparam name="TResult">The result type.</typeparam>
@@ -232,8 +254,16 @@ public sealed partial class IpcMain : IIpcCapability
     /// <param name="channel">The channel.</param>
     /// <param name="handler">The handler.</param>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    [OverloadResolutionPriority(1)]
     public void HandleOnce(string channel, Func<IpcMainInvokeEvent, IpcArgs, Task> handler)
         => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap(channel, handler), once: true);
+
+    /// <summary>Like <see cref="Handle(string, Func{IpcMainInvokeEvent, IpcArgs, ValueTask})"/>, removed after its first invoke.</summary>
+    /// <param name="channel">The channel.</param>
+    /// <param name="handler">The handler.</param>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    public void HandleOnce(string channel, Func<IpcMainInvokeEvent, IpcArgs, ValueTask> handler)
+        => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap(channel, AsTaskHandler(handler)), once: true);
 
     /// <summary>Like <see cref="Handle(string, Action{IpcMainInvokeEvent, IpcArgs})"/>, removed after its first invoke.</summary>
     /// <param name="channel">The channel.</param>
@@ -305,6 +335,15 @@ public sealed partial class IpcMain : IIpcCapability
 
     internal void DispatchInvoke(WebContents sender, IpcConnection connection, Frame frame, IpcArgs args)
         => this.handlers.Dispatch(connection, frame, args, token => new IpcMainInvokeEvent(sender, frame.Channel, token));
+
+    /// <summary>Adapts a value-task handler to the task-based wrapper; a completed value task needs no allocation.</summary>
+    private static Func<IpcMainInvokeEvent, IpcArgs, Task> AsTaskHandler(Func<IpcMainInvokeEvent, IpcArgs, ValueTask> handler)
+        => handler is null ? null! : (e, a) => handler(e, a).AsTask();
+
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
+    private static Func<IpcMainInvokeEvent, IpcArgs, TResult> Typed<TArg, TResult>(Func<IpcMainInvokeEvent, TArg, TResult> handler)
+        => handler is null ? null! : (e, a) => handler(e, a.Get<TArg>(0));
 
     [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
     [RequiresDynamicCode(ReflectionMessages.DynamicCode)]

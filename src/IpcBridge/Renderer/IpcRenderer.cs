@@ -260,13 +260,23 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
     public void Handle<TResult>(string channel, Func<IpcRendererInvokeEvent, IpcArgs, ValueTask<TResult>> handler)
         => this.AddHandler(channel, HandlerRegistry<IpcRendererInvokeEvent>.Wrap(this.Connection.Serializer, channel, handler), once: false);
 
-    /// <summary>Registers a handler with no result for main's invokes on <paramref name="channel"/>; main receives <see langword="null"/>.</summary>
+    /// <summary>Registers a handler with no result for main's invokes on <paramref name="channel"/>; the returned task is awaited and main receives <see langword="null"/>.</summary>
     /// <param name="channel">The channel; the allowlist must grant <see cref="IpcOperation.Handle"/> on it.</param>
-    /// <param name="handler">The handler.</param>
+    /// <param name="handler">The handler; its exception reaches main as <see cref="IpcInvocationException"/>.</param>
     /// <exception cref="IpcAccessDeniedException">The allowlist does not permit handling <paramref name="channel"/>.</exception>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    // An async lambda with no result converts to Task and ValueTask alike; the idiomatic async lambda must pick Task.
+    [OverloadResolutionPriority(1)]
     public void Handle(string channel, Func<IpcRendererInvokeEvent, IpcArgs, Task> handler)
         => this.AddHandler(channel, HandlerRegistry<IpcRendererInvokeEvent>.Wrap(channel, handler), once: false);
+
+    /// <summary>Registers a handler with no result for main's invokes on <paramref name="channel"/>; the returned value task is awaited and main receives <see langword="null"/>.</summary>
+    /// <param name="channel">The channel; the allowlist must grant <see cref="IpcOperation.Handle"/> on it.</param>
+    /// <param name="handler">The handler; its exception reaches main as <see cref="IpcInvocationException"/>.</param>
+    /// <exception cref="IpcAccessDeniedException">The allowlist does not permit handling <paramref name="channel"/>.</exception>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    public void Handle(string channel, Func<IpcRendererInvokeEvent, IpcArgs, ValueTask> handler)
+        => this.AddHandler(channel, HandlerRegistry<IpcRendererInvokeEvent>.Wrap(channel, AsTaskHandler(handler)), once: false);
 
     /// <summary>Like <see cref="Handle{TResult}(string, Func{IpcRendererInvokeEvent, IpcArgs, TResult})"/>, removed after its first invoke.</summary>
     /// <typeparam name="TResult">The result type.</typeparam>
@@ -290,6 +300,34 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
     [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public void HandleOnce<TResult>(string channel, Func<IpcRendererInvokeEvent, IpcArgs, Task<TResult>> handler)
         => this.AddHandler(channel, HandlerRegistry<IpcRendererInvokeEvent>.Wrap(this.Connection.Serializer, channel, handler), once: true);
+
+    /// <summary>Like <see cref="Handle{TResult}(string, Func{IpcRendererInvokeEvent, IpcArgs, ValueTask{TResult}})"/>, removed after its first invoke.</summary>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="channel">The channel; the allowlist must grant <see cref="IpcOperation.Handle"/> on it.</param>
+    /// <param name="handler">The handler.</param>
+    /// <exception cref="IpcAccessDeniedException">The allowlist does not permit handling <paramref name="channel"/>.</exception>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
+    public void HandleOnce<TResult>(string channel, Func<IpcRendererInvokeEvent, IpcArgs, ValueTask<TResult>> handler)
+        => this.AddHandler(channel, HandlerRegistry<IpcRendererInvokeEvent>.Wrap(this.Connection.Serializer, channel, handler), once: true);
+
+    /// <summary>Like <see cref="Handle(string, Func{IpcRendererInvokeEvent, IpcArgs, Task})"/>, removed after its first invoke.</summary>
+    /// <param name="channel">The channel; the allowlist must grant <see cref="IpcOperation.Handle"/> on it.</param>
+    /// <param name="handler">The handler.</param>
+    /// <exception cref="IpcAccessDeniedException">The allowlist does not permit handling <paramref name="channel"/>.</exception>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    [OverloadResolutionPriority(1)]
+    public void HandleOnce(string channel, Func<IpcRendererInvokeEvent, IpcArgs, Task> handler)
+        => this.AddHandler(channel, HandlerRegistry<IpcRendererInvokeEvent>.Wrap(channel, handler), once: true);
+
+    /// <summary>Like <see cref="Handle(string, Func{IpcRendererInvokeEvent, IpcArgs, ValueTask})"/>, removed after its first invoke.</summary>
+    /// <param name="channel">The channel; the allowlist must grant <see cref="IpcOperation.Handle"/> on it.</param>
+    /// <param name="handler">The handler.</param>
+    /// <exception cref="IpcAccessDeniedException">The allowlist does not permit handling <paramref name="channel"/>.</exception>
+    /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
+    public void HandleOnce(string channel, Func<IpcRendererInvokeEvent, IpcArgs, ValueTask> handler)
+        => this.AddHandler(channel, HandlerRegistry<IpcRendererInvokeEvent>.Wrap(channel, AsTaskHandler(handler)), once: true);
 
     /// <summary>
     /// Registers a handler that answers <see cref="WebContents.InvokeStream{TItem}(string, object?[])"/> with a sequence
@@ -511,6 +549,10 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
         ReadOnlyMemory<byte> result = await this.Connection.CallAsync(FrameKind.Invoke, channel, payload, null, limit, cancellationToken, out _).ConfigureAwait(false);
         return this.Connection.Serializer.Deserialize<TResult>(result.Span, $"the result of '{channel}'");
     }
+
+    /// <summary>Adapts a value-task handler to the task-based wrapper; a completed value task needs no allocation.</summary>
+    private static Func<IpcRendererInvokeEvent, IpcArgs, Task> AsTaskHandler(Func<IpcRendererInvokeEvent, IpcArgs, ValueTask> handler)
+        => handler is null ? null! : (e, a) => handler(e, a).AsTask();
 
     private void AddHandler(string channel, HandlerRegistry<IpcRendererInvokeEvent>.UnaryHandler handler, bool once)
     {

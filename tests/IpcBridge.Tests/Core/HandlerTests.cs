@@ -326,6 +326,153 @@ public class HandlerTests
         seen.Items.Should().Equal("marker");
     }
 
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task IpcMain_HandlerReturningValueTask_IsAwaitedAndAnswersNull(TransportKind transport)
+    {
+        // Arrange
+        await using var bridge = Bridge.Create(transport);
+        TaskCompletionSource<bool> started = Signal.Create<bool>();
+        TaskCompletionSource<bool> gate = Signal.Create<bool>();
+        var done = new Recorder<string>();
+        bridge.IpcMain.Handle("later", (e, a) => LaterAsync());
+        bridge.IpcMain.HandleOnce("once", async ValueTask (IpcMainInvokeEvent e, IpcArgs a) =>
+        {
+            await Task.Yield();
+            done.Add("once");
+        });
+        bridge.IpcMain.Handle(PingChannel, (e, a) => "pong");
+        TestRenderer renderer = await bridge.AddRendererAsync();
+
+        // Act
+        Task<string?> call = renderer.Ipc.InvokeAsync<string?>("later");
+        await started.Task.WithTimeout("the handler to start");
+        bool completedBeforeGate = await CompletedAfterRoundTrip(renderer, call);
+        gate.SetResult(true);
+        string? result = await call.WithTimeout();
+        string? onceResult = await renderer.Ipc.InvokeAsync<string?>("once").WithTimeout();
+
+        // Assert: the answer only came after the handler's value task finished.
+        completedBeforeGate.Should().BeFalse();
+        result.Should().BeNull();
+        onceResult.Should().BeNull();
+        done.Items.Should().Equal("later", "once");
+        bridge.IpcMain.HasHandler("once").Should().BeFalse();
+
+        async ValueTask LaterAsync()
+        {
+            started.TrySetResult(true);
+            await gate.Task;
+            done.Add("later");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task IpcMain_ValueTaskHandlerThrowsAfterAwait_CallerGetsRemoteTypeMessageAndStack(TransportKind transport)
+    {
+        // Arrange
+        await using var bridge = Bridge.Create(transport);
+        bridge.IpcMain.Handle("boom:later", ThrowingValueTaskHandlerAsync);
+        TestRenderer renderer = await bridge.AddRendererAsync();
+
+        // Act
+        Func<Task> act = () => renderer.Ipc.InvokeAsync<object?>("boom:later").WithTimeout();
+
+        // Assert
+        IpcInvocationException ex = (await act.Should().ThrowAsync<IpcInvocationException>()).Which;
+        ex.RemoteTypeName.Should().Be(typeof(TimeoutException).FullName);
+        ex.RemoteMessage.Should().Be("gave up after an await");
+        ex.RemoteStackTrace.Should().Contain(nameof(ThrowingValueTaskHandlerAsync));
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task IpcMain_TypedHandleReturningValueTaskOfT_IsAwaited(TransportKind transport)
+    {
+        // Arrange
+        await using var bridge = Bridge.Create(transport);
+        TaskCompletionSource<int> gate = Signal.Create<int>();
+        bridge.IpcMain.Handle<Point, Point>("scale", (e, p) => ScaleAsync(p));
+        bridge.IpcMain.Handle<int, int>("fail", (e, n) => FailAsync(n));
+        bridge.IpcMain.Handle(PingChannel, (e, a) => "pong");
+        TestRenderer renderer = await bridge.AddRendererAsync();
+
+        // Act
+        Task<Point> scaling = renderer.Ipc.InvokeAsync<Point>("scale", new Point(2, 5));
+        bool completedBeforeGate = await CompletedAfterRoundTrip(renderer, scaling);
+        gate.SetResult(10);
+        Point scaled = await scaling.WithTimeout();
+        Func<Task> failing = () => renderer.Ipc.InvokeAsync<int>("fail", 7).WithTimeout();
+
+        // Assert
+        completedBeforeGate.Should().BeFalse();
+        scaled.Should().Be(new Point(20, 50));
+        (await failing.Should().ThrowAsync<IpcInvocationException>()).Which.RemoteMessage.Should().Be("no 7 after an await");
+
+        async ValueTask<Point> ScaleAsync(Point p)
+        {
+            int factor = await gate.Task;
+            return new Point(p.X * factor, p.Y * factor);
+        }
+
+        static async ValueTask<int> FailAsync(int n)
+        {
+            await Task.Yield();
+            throw new InvalidOperationException($"no {n} after an await");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task IpcRenderer_HandlerReturningValueTask_IsAwaitedAndItsFailureReachesMain(TransportKind transport)
+    {
+        // Arrange
+        await using var bridge = Bridge.Create(transport);
+        TestRenderer renderer = await bridge.AddRendererAsync();
+        TaskCompletionSource<bool> started = Signal.Create<bool>();
+        TaskCompletionSource<bool> gate = Signal.Create<bool>();
+        var done = new Recorder<string>();
+        renderer.Ipc.Handle("later", (e, a) => LaterAsync());
+        renderer.Ipc.HandleOnce("count", (e, a) => CountAsync(a.Get<int>(0)));
+        renderer.Ipc.HandleOnce("boom:later", (e, a) => ThrowingRendererHandlerAsync());
+        renderer.Ipc.Handle(PingChannel, (e, a) => "pong");
+
+        // Act
+        Task<string?> call = renderer.WebContents.InvokeAsync<string?>("later");
+        await started.Task.WithTimeout("the handler to start");
+
+        // The renderer answers in order on its link, so an answer already sent for the call would be here first.
+        (await renderer.WebContents.InvokeAsync<string>(PingChannel).WithTimeout("the ping")).Should().Be("pong");
+        bool completedBeforeGate = call.IsCompleted;
+        gate.SetResult(true);
+        string? result = await call.WithTimeout();
+        int counted = await renderer.WebContents.InvokeAsync<int>("count", 41).WithTimeout();
+        Func<Task> failing = () => renderer.WebContents.InvokeAsync<object?>("boom:later").WithTimeout();
+
+        // Assert
+        completedBeforeGate.Should().BeFalse();
+        result.Should().BeNull();
+        done.Items.Should().Equal("later");
+        counted.Should().Be(42);
+        IpcInvocationException ex = (await failing.Should().ThrowAsync<IpcInvocationException>()).Which;
+        ex.RemoteTypeName.Should().Be(typeof(TimeoutException).FullName);
+        ex.RemoteStackTrace.Should().Contain(nameof(ThrowingRendererHandlerAsync));
+
+        async ValueTask LaterAsync()
+        {
+            started.TrySetResult(true);
+            await gate.Task;
+            done.Add("later");
+        }
+
+        static async ValueTask<int> CountAsync(int n)
+        {
+            await Task.Yield();
+            return n + 1;
+        }
+    }
+
     private const string PingChannel = "test:ping";
 
     /// <summary>
@@ -345,6 +492,18 @@ public class HandlerTests
     {
         await Task.Yield();
         throw new ArgumentOutOfRangeException(nameof(args), "too late");
+    }
+
+    private static async ValueTask ThrowingValueTaskHandlerAsync(IpcMainInvokeEvent e, IpcArgs args)
+    {
+        await Task.Yield();
+        throw new TimeoutException("gave up after an await");
+    }
+
+    private static async ValueTask ThrowingRendererHandlerAsync()
+    {
+        await Task.Yield();
+        throw new TimeoutException("gave up after an await");
     }
 
     public sealed record Point(int X, int Y);
