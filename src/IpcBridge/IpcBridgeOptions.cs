@@ -25,11 +25,13 @@ public sealed class IpcBridgeOptions
     public int MaxPendingCalls { get; set; } = 10_000;
 
     /// <summary>
-    /// Gets or sets the bound on each endpoint's inbound queue (frames received and not yet dispatched), or
+    /// Gets or sets the bound on each endpoint's inbound queue (messages and calls received and not yet dispatched), or
     /// <see langword="null"/> for unbounded (the default, as in Electron). With <see cref="QueueFullMode.Wait"/> the
-    /// sender is held back; with the drop modes one-way messages are dropped and logged, and calls that do not fit are
-    /// answered with an error, never silently lost. Beware of cycles with <see cref="QueueFullMode.Wait"/>: two endpoints
-    /// that each wait for room in the other's full queue wait forever.
+    /// sender is held back. Under the other modes the sender (perhaps another process) has already moved on, so a one-way
+    /// message that does not fit is dropped and logged (the newest under <see cref="QueueFullMode.DropNewest"/> and
+    /// <see cref="QueueFullMode.Fail"/>, the oldest queued one under <see cref="QueueFullMode.DropOldest"/>), and a call
+    /// that does not fit is never silently lost: its caller gets <see cref="IpcQueueFullException"/>. Beware of cycles
+    /// with <see cref="QueueFullMode.Wait"/>: two endpoints that each wait for room in the other's full queue wait forever.
     /// </summary>
     public QueueLimit? InboundQueueLimit { get; set; }
 

@@ -15,7 +15,7 @@ internal enum ErrorCode
     /// <summary>The arguments or the result could not be (de)serialized.</summary>
     Serialization = 3,
 
-    /// <summary>The receiver refused the call for a limit (pending calls, size).</summary>
+    /// <summary>The receiver's bounded inbound queue had no room for the call; the caller gets <see cref="IpcQueueFullException"/>.</summary>
     LimitExceeded = 4,
 
     /// <summary>The handler gave up because the call was cancelled at its side.</summary>

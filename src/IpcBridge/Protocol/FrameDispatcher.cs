@@ -23,7 +23,9 @@ internal sealed class FrameDispatcher
     private readonly Task loop;
     private readonly QueueLimit? limit;
     private readonly SemaphoreSlim? slots;
+    private readonly object counts = new();
     private int queued;
+    private int queuedOneWay;
     private int dropOldest;
 
     public FrameDispatcher(bool isMain, ILogger logger, QueueLimit? limit = null)
@@ -63,18 +65,10 @@ internal sealed class FrameDispatcher
                     this.slots.Wait();
                 }
             }
-            else if (Interlocked.Increment(ref this.queued) > bound.Capacity)
+            else if (!this.Admit(frame, bound))
             {
-                if (bound.FullMode == QueueFullMode.DropOldest)
-                {
-                    Interlocked.Increment(ref this.dropOldest);
-                }
-                else
-                {
-                    Interlocked.Decrement(ref this.queued);
-                    this.Refuse(connection, frame, bound);
-                    return true;
-                }
+                this.Refuse(connection, frame, bound);
+                return true;
             }
         }
 
@@ -127,6 +121,41 @@ internal sealed class FrameDispatcher
 
     private static bool IsCall(Frame frame) => frame.Kind is FrameKind.SendSync or FrameKind.Invoke or FrameKind.InvokeStream;
 
+    /// <summary>
+    /// Takes a place in the bounded queue for a frame under a mode other than <see cref="QueueFullMode.Wait"/>. The
+    /// sender may be another process and has already moved on, so nothing can be thrown at it: a one-way frame that
+    /// does not fit is dropped (and logged), a call that does not fit is answered with a queue-full error. Under
+    /// <see cref="QueueFullMode.DropOldest"/> the oldest queued one-way frame makes room instead; calls are never
+    /// dropped, so when only calls are waiting the newcomer is refused as under the other modes.
+    /// </summary>
+    /// <returns><see langword="false"/> when the frame must be refused.</returns>
+    private bool Admit(Frame frame, QueueLimit bound)
+    {
+        bool oneWay = !IsCall(frame);
+        lock (this.counts)
+        {
+            // Frames already condemned still sit in the queue, but no longer take room.
+            if (this.queued - this.dropOldest >= bound.Capacity)
+            {
+                // One-way frames still queued and not already condemned: the oldest of them is the one to give up.
+                if (bound.FullMode != QueueFullMode.DropOldest || this.queuedOneWay - this.dropOldest <= 0)
+                {
+                    return false;
+                }
+
+                this.dropOldest++;
+            }
+
+            this.queued++;
+            if (oneWay)
+            {
+                this.queuedOneWay++;
+            }
+
+            return true;
+        }
+    }
+
     private void Refuse(IpcConnection connection, Frame frame, QueueLimit bound)
     {
         if (IsCall(frame))
@@ -155,14 +184,29 @@ internal sealed class FrameDispatcher
             return false;
         }
 
-        Interlocked.Decrement(ref this.queued);
-        if (Volatile.Read(ref this.dropOldest) > 0 && !IsCall(item.Frame!) && Interlocked.Decrement(ref this.dropOldest) >= 0)
+        bool drop = false;
+        lock (this.counts)
         {
-            this.Refuse(item.Connection!, item.Frame!, bound);
-            return true;
+            this.queued--;
+            if (!IsCall(item.Frame!))
+            {
+                this.queuedOneWay--;
+
+                // The queue is in arrival order, so the first one-way frame out after an overflow is the oldest one.
+                if (this.dropOldest > 0)
+                {
+                    this.dropOldest--;
+                    drop = true;
+                }
+            }
         }
 
-        return false;
+        if (drop)
+        {
+            this.Refuse(item.Connection!, item.Frame!, bound);
+        }
+
+        return drop;
     }
 
     private readonly struct WorkItem

@@ -509,7 +509,7 @@ internal sealed class IpcConnection : IFrameReceiver
     {
         ErrorCode.AccessDenied => new IpcAccessDeniedException(channel, error.Operation),
         ErrorCode.Serialization => new IpcSerializationException($"Serialization failed at the other end of channel '{channel}': {error.Message}"),
-        ErrorCode.LimitExceeded => new IpcException($"The receiver on channel '{channel}' refused the call: {error.Message}"),
+        ErrorCode.LimitExceeded => new IpcQueueFullException($"The receiver on channel '{channel}' refused the call: {error.Message}"),
         ErrorCode.NoHandler => new IpcInvocationException(channel, error.Message),
         ErrorCode.Cancelled => new OperationCanceledException($"The handler for '{channel}' was cancelled: {error.Message}"),
         _ => new IpcInvocationException(channel, $"Error invoking remote method '{channel}': {error.Type}: {error.Message}", error.Type, error.Message, error.Stack),

@@ -1,7 +1,9 @@
 using System;
 using System.Linq;
 using System.Threading.Tasks;
+using IpcBridge.Tests.Core;
 using IpcBridge.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 
 namespace IpcBridge.Tests.Ports;
 
@@ -220,12 +222,149 @@ public class BackPressureTests
         renderer.Ipc.Send("count");
         renderer.Ipc.Send("count");
         Task<int> refused = renderer.Ipc.InvokeAsync<int>("echo", 1);
-        await refused.Awaiting(t => t.WithTimeout()).Should().ThrowAsync<IpcException>().WithMessage("*queue is full*");
+        await refused.Awaiting(t => t.WithTimeout()).Should().ThrowAsync<IpcQueueFullException>().WithMessage("*queue is full*");
         gate.SetResult(true);
         await twoSeen.Task.WithTimeout();
 
         (await renderer.Ipc.InvokeAsync<int>("echo", 2).WithTimeout()).Should().Be(2);
         seen.Should().Be(2, "the third one-way message did not fit and was dropped");
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task InboundQueueLimit_Fail_OneWayDroppedAndLoggedCallsFailWithQueueFull(TransportKind transport)
+    {
+        var log = new CapturingLoggerProvider();
+        using ILoggerFactory loggerFactory = log.CreateFactory();
+        var options = new IpcBridgeOptions { InboundQueueLimit = new QueueLimit(2, QueueFullMode.Fail) };
+        await using Bridge bridge = Bridge.Create(transport, options, loggerFactory);
+        var gate = Signal.Create<bool>();
+        var entered = Signal.Create<bool>();
+        var seen = new Recorder<int>();
+        bridge.IpcMain.On("block", (_, _) =>
+        {
+            entered.TrySetResult(true);
+            gate.Task.Wait(Signal.Timeout);
+        });
+        bridge.IpcMain.On<int>("count", (_, n) => seen.Add(n));
+        bridge.IpcMain.On("sync", (e, _) => e.ReturnValue = 1);
+        bridge.IpcMain.Handle("echo", (e, a) => a.Get<int>(0));
+        TestRenderer renderer = await bridge.AddRendererAsync();
+
+        renderer.Ipc.Send("block");
+        await entered.Task.WithTimeout();
+        renderer.Ipc.Send("count", 1);
+        renderer.Ipc.Send("count", 2);
+        renderer.Ipc.Send("count", 3);
+        Task<int> invoke = renderer.Ipc.InvokeAsync<int>("echo", 1);
+        Task<int> sync = Task.Run(() => renderer.Ipc.SendSync<int>("sync"));
+
+        // The link is ordered: the refused calls prove the one-way messages before them reached the full queue.
+        await invoke.Awaiting(t => t.WithTimeout()).Should().ThrowAsync<IpcQueueFullException>().WithMessage("*'echo'*queue is full*");
+        await sync.Awaiting(t => t.WithTimeout()).Should().ThrowAsync<IpcQueueFullException>().WithMessage("*'sync'*queue is full*");
+        gate.SetResult(true);
+        await seen.WaitForCount(2);
+
+        // Once those two ran the queue is empty again; a late third would be dispatched before this call.
+        (await renderer.Ipc.InvokeAsync<int>("echo", 2).WithTimeout()).Should().Be(2);
+
+        // The third one-way message did not fit; its sender had already moved on, so it was dropped, not thrown.
+        seen.Items.Should().Equal(1, 2);
+        log.Entries.Should().Contain(e => e.EventId.Id == 10 && e.Message.Contains("'count'") && e.Message.Contains(nameof(QueueFullMode.Fail)));
+        renderer.Ipc.IsDisconnected.Should().BeFalse();
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task InboundQueueLimit_DropOldest_OldestOneWayMessagesMakeRoom(TransportKind transport)
+    {
+        var cancelArrived = Signal.Create<bool>();
+        var options = new IpcBridgeOptions
+        {
+            InboundQueueLimit = new QueueLimit(3, QueueFullMode.DropOldest),
+            FrameTrace = t =>
+            {
+                if (t.Direction == IpcTraceDirection.Received && t.Kind == "Cancel")
+                {
+                    cancelArrived.TrySetResult(true);
+                }
+            },
+        };
+        await using Bridge bridge = Bridge.Create(transport, options);
+        var gate = Signal.Create<bool>();
+        var entered = Signal.Create<bool>();
+        var seen = new Recorder<int>();
+        bridge.IpcMain.On("block", (_, _) =>
+        {
+            entered.TrySetResult(true);
+            gate.Task.Wait(Signal.Timeout);
+        });
+        bridge.IpcMain.On<int>("n", (_, n) => seen.Add(n));
+        bridge.IpcMain.Handle("echo", (e, a) => a.Get<int>(0));
+        bridge.IpcMain.Handle("slow", async (e, a) =>
+        {
+            await Task.Delay(System.Threading.Timeout.InfiniteTimeSpan, e.CancellationToken);
+            return 0;
+        });
+        TestRenderer renderer = await bridge.AddRendererAsync();
+        using var cts = new System.Threading.CancellationTokenSource();
+        Task<int> slow = renderer.Ipc.InvokeAsync<int>("slow", Array.Empty<object?>(), cts.Token);
+
+        renderer.Ipc.Send("block");
+        await entered.Task.WithTimeout();
+        for (int i = 0; i < 6; i++)
+        {
+            renderer.Ipc.Send("n", i);
+        }
+
+        Task<int> echo = renderer.Ipc.InvokeAsync<int>("echo", 10);
+
+        // A cancel frame is not bounded; once main has read it, everything before it on the link is in the queue.
+        cts.Cancel();
+        await cancelArrived.Task.WithTimeout("main to read the cancel frame");
+        gate.SetResult(true);
+
+        // 0, 1, 2 gave way to 3, 4, 5; then the call, which is never dropped, took the place of the oldest left (3).
+        (await echo.WithTimeout()).Should().Be(10);
+        seen.Items.Should().Equal(4, 5);
+        await slow.Awaiting(t => t.WithTimeout()).Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task InboundQueueLimit_DropOldest_OnlyCallsWaiting_NewcomerRefused(TransportKind transport)
+    {
+        var options = new IpcBridgeOptions { InboundQueueLimit = new QueueLimit(2, QueueFullMode.DropOldest) };
+        await using Bridge bridge = Bridge.Create(transport, options);
+        var gate = Signal.Create<bool>();
+        var entered = Signal.Create<bool>();
+        var seen = new Recorder<int>();
+        bridge.IpcMain.On("block", (_, _) =>
+        {
+            entered.TrySetResult(true);
+            gate.Task.Wait(Signal.Timeout);
+        });
+        bridge.IpcMain.On<int>("n", (_, n) => seen.Add(n));
+        bridge.IpcMain.Handle("echo", (e, a) => a.Get<int>(0));
+        TestRenderer renderer = await bridge.AddRendererAsync();
+
+        renderer.Ipc.Send("block");
+        await entered.Task.WithTimeout();
+        Task<int> first = renderer.Ipc.InvokeAsync<int>("echo", 1);
+        Task<int> second = renderer.Ipc.InvokeAsync<int>("echo", 2);
+        Task<int> third = renderer.Ipc.InvokeAsync<int>("echo", 3);
+        await third.Awaiting(t => t.WithTimeout()).Should().ThrowAsync<IpcQueueFullException>("queued calls are never dropped to make room");
+        renderer.Ipc.Send("n", 7);
+        Task<int> fourth = renderer.Ipc.InvokeAsync<int>("echo", 4);
+        await fourth.Awaiting(t => t.WithTimeout()).Should().ThrowAsync<IpcQueueFullException>();
+        gate.SetResult(true);
+
+        (await first.WithTimeout()).Should().Be(1);
+        (await second.WithTimeout()).Should().Be(2);
+        renderer.Ipc.Send("n", 8);
+        (await renderer.Ipc.InvokeAsync<int>("echo", 5).WithTimeout()).Should().Be(5);
+        // 7 arrived when only calls were waiting: it was itself the oldest one-way message, so it gave way.
+        seen.Items.Should().Equal(8);
     }
 
     [Theory]
