@@ -19,7 +19,9 @@ namespace IpcBridge;
 /// </summary>
 /// <remarks>
 /// Thread-safe. <see cref="Message"/> handlers run on the thread pool, one message at a time, in the order posted.
-/// Queues are unbounded, as in Electron.
+/// Queues are unbounded by default, as in Electron; a pair created with a <see cref="QueueLimit"/>
+/// (<see cref="MessageChannelMain(QueueLimit)"/>) bounds how many messages may wait at each receiver, and the limit travels
+/// with the ports when they are transferred.
 /// </remarks>
 public sealed class MessagePortMain : IIpcCapability
 {
@@ -104,10 +106,22 @@ public sealed class MessagePortMain : IIpcCapability
     /// <summary>Posts a message to the other end, transferring the ports in <paramref name="transfer"/> with it.</summary>
     /// <param name="message">The message (serialized before this returns; must not contain ports).</param>
     /// <param name="transfer">Ports to move to the other end's holder, or <see langword="null"/>.</param>
-    /// <remarks>A no-op once the port is closed.</remarks>
-    /// <exception cref="InvalidOperationException">This port was transferred away, or a listed port is closed or transferred.</exception>
+    /// <remarks>
+    /// A no-op once the port is closed. On a port bounded with <see cref="QueueFullMode.Wait"/> whose receiver is full,
+    /// this blocks until the receiver has handled enough messages. It never blocks an endpoint's dispatch thread (inside
+    /// an <see cref="IpcMain"/> or <see cref="IpcRenderer"/> listener or handler) on a partner in another endpoint: the
+    /// word that room is free again would be dispatched on that very thread, so it throws instead, as
+    /// <see cref="IpcRenderer.SendSync(string, object?[])"/> does on main's dispatch thread. Use
+    /// <see cref="PostMessageAsync"/> there.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">
+    /// This port was transferred away, or a listed port is closed or transferred; or the port is bounded with
+    /// <see cref="QueueFullMode.Wait"/>, the receiver is full, and this was called on an endpoint's dispatch thread, where
+    /// waiting could only deadlock (nothing was sent).
+    /// </exception>
     /// <exception cref="ArgumentException">The list contains this port, its partner, or a port twice.</exception>
     /// <exception cref="IpcSerializationException">The message cannot be serialized; nothing was sent.</exception>
+    /// <exception cref="IpcQueueFullException">The port is bounded with <see cref="QueueFullMode.Fail"/> and the receiver is full; nothing was sent.</exception>
     [RequiresUnreferencedCode(ReflectionMessages.PortsUnreferencedCode)]
     [RequiresDynamicCode(ReflectionMessages.PortsDynamicCode)]
     public void PostMessage(object? message, IEnumerable<MessagePortMain>? transfer = null)
@@ -434,6 +448,16 @@ public sealed class MessagePortMain : IIpcCapability
                         if (!blocking)
                         {
                             return false;
+                        }
+
+                        if (this.partner is null && FrameDispatcher.Current is not null)
+                        {
+                            // The ack that frees room arrives as a frame for this endpoint's dispatcher, which is the
+                            // thread that would wait for it. A local partner acks from its own drain, so that may wait.
+                            throw new InvalidOperationException(
+                                $"PostMessage on {this} was called on an endpoint's dispatch thread (inside a listener or handler) while the receiver " +
+                                $"already has {limit.Capacity} messages waiting. Waiting for room there would deadlock, because the receiver's " +
+                                "acknowledgement is dispatched on that same thread. Use PostMessageAsync, or post from another thread.");
                         }
 
                         Monitor.Wait(this.gate);

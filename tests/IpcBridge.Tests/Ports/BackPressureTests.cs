@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using IpcBridge.Tests.Core;
 using IpcBridge.Tests.Infrastructure;
@@ -189,6 +190,61 @@ public class BackPressureTests
 
         await probe.WaitForCount(100);
         probe.Received.Select(e => e.GetData<int>()).Should().Equal(Enumerable.Range(0, 100));
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task Wait_SyncPostOnDispatchThreadWhenFull_ThrowsInsteadOfDeadlocking(TransportKind transport)
+    {
+        await using Bridge bridge = Bridge.Create(transport);
+        var outcome = Signal.Create<Exception?>();
+        MessagePortMain? held = null;
+        Task? later = null;
+        TestRenderer renderer = await bridge.AddRendererAsync(PortsOnly, (ipc, _) => ipc.On("port", (e, _) =>
+        {
+            // On the renderer's dispatch thread, where the partner's acknowledgements would be dispatched too.
+            MessagePortMain port = e.Ports[0];
+            Volatile.Write(ref held, port);
+            try
+            {
+                for (int i = 0; i < 3; i++)
+                {
+                    port.PostMessage(i);
+                }
+
+                outcome.TrySetResult(null);
+            }
+            catch (Exception ex)
+            {
+                later = port.PostMessageAsync(2);
+                outcome.TrySetResult(ex);
+            }
+        }));
+        var channel = new MessageChannelMain(new QueueLimit(2, QueueFullMode.Wait));
+        var probe = new PortProbe(channel.Port2);
+
+        renderer.WebContents.PostMessage("port", null, new[] { channel.Port1 });
+        Exception? thrown;
+        try
+        {
+            thrown = await outcome.Task.WithTimeout("the listener's third PostMessage to return or throw");
+        }
+        finally
+        {
+            // Should the post hang, closing the port frees the listener, so the test fails instead of stalling the run.
+            if (!outcome.Task.IsCompleted)
+            {
+                Volatile.Read(ref held)?.Close();
+            }
+        }
+
+        thrown.Should().BeOfType<InvalidOperationException>().Which.Message.Should().Contain("dispatch thread").And.Contain("PostMessageAsync");
+        later.Should().NotBeNull();
+        later!.IsCompleted.Should().BeFalse("the receiver has not handled anything yet, so there is no room");
+        channel.Port2.Start();
+        await later.WithTimeout("PostMessageAsync to get room");
+        await probe.WaitForCount(3);
+        probe.Received.Select(m => m.GetData<int>()).Should().Equal(0, 1, 2);
     }
 
     [Theory]
