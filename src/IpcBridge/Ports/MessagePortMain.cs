@@ -37,6 +37,7 @@ public sealed class MessagePortMain : IIpcCapability
     private int unacked;
     private int handledSinceAck;
     private long dropped;
+    private int blockedPosts;
     private TaskCompletionSource<bool>? creditWaiter;
 
     private MessagePortMain(long id, long partnerId, PortRouter? router, QueueLimit? limit)
@@ -79,6 +80,18 @@ public sealed class MessagePortMain : IIpcCapability
     public long DroppedCount => Interlocked.Read(ref this.dropped);
 
     internal long Id { get; }
+
+    /// <summary>Gets how many <see cref="PostMessage"/> calls are blocked right now, waiting for room at the receiver.</summary>
+    internal int BlockedPosts
+    {
+        get
+        {
+            lock (this.gate)
+            {
+                return this.blockedPosts;
+            }
+        }
+    }
 
     /// <summary>Gets the lock under which the router reads this port's route and writes on it, so a route change is atomic for senders.</summary>
     internal object SendGate { get; } = new();
@@ -460,7 +473,16 @@ public sealed class MessagePortMain : IIpcCapability
                                 "acknowledgement is dispatched on that same thread. Use PostMessageAsync, or post from another thread.");
                         }
 
-                        Monitor.Wait(this.gate);
+                        this.blockedPosts++;
+                        try
+                        {
+                            Monitor.Wait(this.gate);
+                        }
+                        finally
+                        {
+                            this.blockedPosts--;
+                        }
+
                         break;
                 }
             }

@@ -33,91 +33,109 @@ public class BackPressureTests
         channel.Port1.DroppedCount.Should().Be(0);
     }
 
-    [Fact]
-    public async Task Wait_ReceiverFull_SenderWaitsUntilReceiverHandlesMessages()
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task Wait_ReceiverFull_SenderWaitsUntilReceiverHandlesMessages(TransportKind transport)
     {
-        var channel = new MessageChannelMain(new QueueLimit(2, QueueFullMode.Wait));
-        var probe = new PortProbe(channel.Port2);
-        await channel.Port1.PostMessageAsync(0);
-        await channel.Port1.PostMessageAsync(1);
+        await using Bridge bridge = Bridge.Create(transport);
+        RemotePortPair pair = await RemotePortPair.CreateAsync(bridge, new QueueLimit(2, QueueFullMode.Wait));
+        var probe = new PortProbe(pair.Remote);
+        await pair.Local.PostMessageAsync(0).WithTimeout();
+        await pair.Local.PostMessageAsync(1).WithTimeout();
 
-        Task third = channel.Port1.PostMessageAsync(2);
-        Task marker = channel.Port2.PostMessageAsync("the other direction is independent");
-        await marker.WithTimeout();
+        Task third = pair.Local.PostMessageAsync(2);
+        await pair.Remote.PostMessageAsync("the other direction is independent").WithTimeout();
+
+        // Room comes back only as the receiver handles messages, and it has not been started.
         third.IsCompleted.Should().BeFalse("the receiver has not handled anything yet");
-
-        channel.Port2.Start();
+        pair.Remote.Start();
         await third.WithTimeout("room at the receiver");
         await probe.WaitForCount(3);
         probe.Received.Select(e => e.GetData<int>()).Should().Equal(0, 1, 2);
     }
 
-    [Fact]
-    public async Task Wait_SyncPost_BlocksUntilRoom()
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task Wait_SyncPost_BlocksUntilRoom(TransportKind transport)
     {
-        var channel = new MessageChannelMain(new QueueLimit(1, QueueFullMode.Wait));
-        var probe = new PortProbe(channel.Port2);
-        channel.Port1.PostMessage(0);
+        await using Bridge bridge = Bridge.Create(transport);
+        RemotePortPair pair = await RemotePortPair.CreateAsync(bridge, new QueueLimit(1, QueueFullMode.Wait));
+        var probe = new PortProbe(pair.Remote);
+        pair.Local.PostMessage(0);
 
-        Task blocked = Task.Run(() => channel.Port1.PostMessage(1));
-        Task marker = Task.Run(() => channel.Port2.PostMessage("independent"));
-        await marker.WithTimeout();
+        Task blocked = Task.Run(() => pair.Local.PostMessage(1));
+        await Until(() => pair.Local.BlockedPosts == 1, "the second PostMessage to block waiting for room");
+        pair.Remote.PostMessage("independent");
+
         blocked.IsCompleted.Should().BeFalse();
-
-        channel.Port2.Start();
+        probe.Received.Should().BeEmpty();
+        pair.Remote.Start();
         await blocked.WithTimeout("the blocked PostMessage");
         await probe.WaitForCount(2);
+        probe.Received.Select(e => e.GetData<int>()).Should().Equal(0, 1);
+        pair.Local.BlockedPosts.Should().Be(0);
     }
 
-    [Fact]
-    public async Task Wait_PostMessageAsync_CancelledWhileWaiting_NotSent()
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task Wait_PostMessageAsync_CancelledWhileWaiting_NotSent(TransportKind transport)
     {
-        var channel = new MessageChannelMain(new QueueLimit(1, QueueFullMode.Wait));
-        var probe = new PortProbe(channel.Port2);
-        await channel.Port1.PostMessageAsync("first");
-        using var cts = new System.Threading.CancellationTokenSource();
+        await using Bridge bridge = Bridge.Create(transport);
+        RemotePortPair pair = await RemotePortPair.CreateAsync(bridge, new QueueLimit(1, QueueFullMode.Wait));
+        var probe = new PortProbe(pair.Remote);
+        await pair.Local.PostMessageAsync("first").WithTimeout();
+        using var cts = new CancellationTokenSource();
 
-        Task waiting = channel.Port1.PostMessageAsync("never", null, cts.Token);
-        cts.Cancel();
+        Task waiting = pair.Local.PostMessageAsync("never", null, cts.Token);
+        await cts.CancelAsync();
 
-        await waiting.Awaiting(t => t).Should().ThrowAsync<OperationCanceledException>();
-        channel.Port2.Start();
-        channel.Port1.PostMessage("after");
+        await waiting.Awaiting(t => t.WithTimeout()).Should().ThrowAsync<OperationCanceledException>();
+        pair.Remote.Start();
+        await pair.Local.PostMessageAsync("after").WithTimeout("room for the next message");
         await probe.WaitForCount(2);
         probe.Received.Select(e => e.GetData<string>()).Should().Equal("first", "after");
     }
 
-    [Fact]
-    public async Task Fail_ReceiverFull_PostThrowsQueueFull()
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task Fail_ReceiverFull_PostThrowsQueueFull(TransportKind transport)
     {
-        var channel = new MessageChannelMain(new QueueLimit(2, QueueFullMode.Fail));
-        var probe = new PortProbe(channel.Port2);
-        channel.Port1.PostMessage(0);
-        channel.Port1.PostMessage(1);
+        await using Bridge bridge = Bridge.Create(transport);
+        RemotePortPair pair = await RemotePortPair.CreateAsync(bridge, new QueueLimit(2, QueueFullMode.Fail));
+        var probe = new PortProbe(pair.Remote);
+        pair.Local.PostMessage(0);
+        pair.Local.PostMessage(1);
 
-        channel.Port1.Invoking(p => p.PostMessage(2)).Should().Throw<IpcQueueFullException>();
+        pair.Local.Invoking(p => p.PostMessage(2)).Should().Throw<IpcQueueFullException>();
+        await pair.Local.Awaiting(p => p.PostMessageAsync(2)).Should().ThrowAsync<IpcQueueFullException>();
 
-        channel.Port2.Start();
+        pair.Remote.Start();
         await probe.WaitForCount(2);
-        await WaitUntilAccepted(channel.Port1, 3);
+        await WaitUntilAccepted(pair.Local, 3);
         await probe.WaitForCount(3);
         probe.Received.Select(e => e.GetData<int>()).Should().Equal(0, 1, 3);
     }
 
-    [Fact]
-    public async Task DropNewest_ReceiverFull_PostedMessageDropped()
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task DropNewest_ReceiverFull_PostedMessageDropped(TransportKind transport)
     {
-        var channel = new MessageChannelMain(new QueueLimit(2, QueueFullMode.DropNewest));
-        var probe = new PortProbe(channel.Port2);
+        await using Bridge bridge = Bridge.Create(transport);
+        RemotePortPair pair = await RemotePortPair.CreateAsync(bridge, new QueueLimit(2, QueueFullMode.DropNewest));
+        var probe = new PortProbe(pair.Remote);
         for (int i = 0; i < 5; i++)
         {
-            channel.Port1.PostMessage(i);
+            pair.Local.PostMessage(i);
         }
 
-        channel.Port1.DroppedCount.Should().Be(3);
-        channel.Port2.Start();
+        pair.Local.DroppedCount.Should().Be(3);
+        pair.Remote.Start();
         await probe.WaitForCount(2);
-        probe.Received.Select(e => e.GetData<int>()).Should().Equal(0, 1);
+        await Until(() => PostUnlessDropped(pair.Local, 5), "room for 5 once the receiver handled 0 and 1");
+
+        // A port delivers in order: a dropped message that had been sent after all would come before 5.
+        await probe.WaitForCount(3);
+        probe.Received.Select(e => e.GetData<int>()).Should().Equal(0, 1, 5);
     }
 
     [Theory]
@@ -451,6 +469,29 @@ public class BackPressureTests
 
         await done.Task.WithTimeout();
         all.Should().Equal(Enumerable.Range(0, 1000));
+    }
+
+    /// <summary>Completes when <paramref name="condition"/> holds; it is about another thread's progress, so it is polled, up to the signal timeout.</summary>
+    private static async Task Until(Func<bool> condition, string what)
+    {
+        DateTime deadline = DateTime.UtcNow + Signal.Timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out after {Signal.Timeout.TotalSeconds} s waiting for {what}.");
+            }
+
+            await Task.Delay(5);
+        }
+    }
+
+    /// <summary>Posts <paramref name="value"/> on a <see cref="QueueFullMode.DropNewest"/> port; <see langword="false"/> when it was dropped for want of room.</summary>
+    private static bool PostUnlessDropped(MessagePortMain port, int value)
+    {
+        long dropped = port.DroppedCount;
+        port.PostMessage(value);
+        return port.DroppedCount == dropped;
     }
 
     /// <summary>Retries until the port has room again: the credit comes back asynchronously after the receiver handled messages.</summary>

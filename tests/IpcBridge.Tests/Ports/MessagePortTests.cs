@@ -7,85 +7,124 @@ namespace IpcBridge.Tests.Ports;
 
 public class MessagePortTests
 {
-    [Fact]
-    public async Task MessagePort_PostedBeforeStart_QueuedAndDeliveredInOrderAfterStart()
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task MessagePort_PostedBeforeStart_QueuedAndDeliveredInOrderAfterStart(TransportKind transport)
     {
-        var channel = new MessageChannelMain();
-        var probe = new PortProbe(channel.Port2);
+        await using Bridge bridge = Bridge.Create(transport);
+        RemotePortPair pair = await RemotePortPair.CreateAsync(bridge);
+        var probe = new PortProbe(pair.Remote);
 
         for (int i = 0; i < 5; i++)
         {
-            channel.Port1.PostMessage(i);
+            pair.Local.PostMessage(i);
         }
 
-        // A later message proves the earlier ones were held, not lost: nothing is delivered before Start.
+        // The barrier: a started port raises Closed only after delivering all it holds, so a Closed with nothing
+        // received proves nothing was delivered before Start. What arrived before the close is still kept.
+        pair.Local.Close();
+        await probe.Closed;
         probe.Received.Should().BeEmpty();
-        channel.Port2.Start();
-        await probe.WaitForCount(5);
 
+        pair.Remote.Start();
+        await probe.WaitForCount(5);
         probe.Received.Select(e => e.GetData<int>()).Should().Equal(0, 1, 2, 3, 4);
     }
 
-    [Fact]
-    public async Task MessagePort_SubscribingToMessage_DoesNotStartIt()
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task MessagePort_SubscribingToMessage_DoesNotStartIt(TransportKind transport)
     {
-        var channel = new MessageChannelMain();
-        var probe = new PortProbe(channel.Port2);
-        channel.Port1.PostMessage("held");
-        channel.Port1.Close();
+        await using Bridge bridge = Bridge.Create(transport);
+        RemotePortPair pair = await RemotePortPair.CreateAsync(bridge);
+        var probe = new PortProbe(pair.Remote);
+        pair.Local.PostMessage("held");
+        pair.Local.Close();
 
         // Closed follows the queued message only once started; unstarted, the close is immediate and nothing was delivered.
         await probe.Closed;
         probe.Received.Should().BeEmpty();
     }
 
-    [Fact]
-    public async Task MessagePort_Close_RaisesClosedOnBothSidesExactlyOnce()
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task MessagePort_Close_RaisesClosedOnBothSidesExactlyOnce(TransportKind transport)
     {
-        var channel = new MessageChannelMain();
-        var one = new PortProbe(channel.Port1);
-        var two = new PortProbe(channel.Port2);
-        channel.Port1.Start();
-        channel.Port2.Start();
+        await using Bridge bridge = Bridge.Create(transport);
+        RemotePortPair pair = await RemotePortPair.CreateAsync(bridge);
+        var one = new PortProbe(pair.Local);
+        var two = new PortProbe(pair.Remote);
+        pair.Local.Start();
+        pair.Remote.Start();
 
-        channel.Port1.Close();
-        channel.Port1.Close();
-        channel.Port2.Close();
+        pair.Local.Close();
+        pair.Local.Close();
+        pair.Remote.Close();
         await one.Closed;
         await two.Closed;
 
+        // Late duplicates would come from a second close frame or from the renderer going away, which closes its
+        // ports once more; both have been dispatched on each side by the time these return.
+        await pair.BarrierAsync();
+        var destroyed = Signal.Create<bool>();
+        pair.Renderer.WebContents.Destroyed += (_, _) => destroyed.TrySetResult(true);
+        await pair.Renderer.DisposeAsync();
+        await destroyed.Task.WithTimeout("the renderer's WebContents to be destroyed");
+
         one.ClosedCount.Should().Be(1);
         two.ClosedCount.Should().Be(1);
-        channel.Port1.IsClosed.Should().BeTrue();
-        channel.Port2.IsClosed.Should().BeTrue();
+        pair.Local.IsClosed.Should().BeTrue();
+        pair.Remote.IsClosed.Should().BeTrue();
     }
 
-    [Fact]
-    public async Task MessagePort_PostAfterClose_IsNoOp()
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task MessagePort_PostAfterClose_IsNoOp(TransportKind transport)
     {
-        var channel = new MessageChannelMain();
-        var two = new PortProbe(channel.Port2);
-        channel.Port2.Start();
-        channel.Port1.Close();
+        await using Bridge bridge = Bridge.Create(transport);
+        RemotePortPair pair = await RemotePortPair.CreateAsync(bridge);
+        var one = new PortProbe(pair.Local);
+        var two = new PortProbe(pair.Remote);
+        pair.Local.Start();
+        pair.Remote.Start();
+        pair.Local.Close();
         await two.Closed;
 
-        channel.Port1.Invoking(p => p.PostMessage("late")).Should().NotThrow();
-        channel.Port2.Invoking(p => p.PostMessage("late")).Should().NotThrow();
+        pair.Local.Invoking(p => p.PostMessage("late")).Should().NotThrow();
+        pair.Remote.Invoking(p => p.PostMessage("late")).Should().NotThrow();
+        await pair.BarrierAsync();
+
+        one.Received.Should().BeEmpty();
         two.Received.Should().BeEmpty();
+        pair.Renderer.Ipc.IsDisconnected.Should().BeFalse();
     }
 
-    [Fact]
-    public void MessagePort_TransferThroughItselfOrPartnerOrTwice_ThrowsBeforeSending()
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task MessagePort_TransferThroughItselfOrPartnerOrTwice_ThrowsBeforeSending(TransportKind transport)
     {
-        var channel = new MessageChannelMain();
+        await using Bridge bridge = Bridge.Create(transport);
+        RemotePortPair pair = await RemotePortPair.CreateAsync(bridge);
+        var probe = new PortProbe(pair.Remote);
+        pair.Remote.Start();
         var other = new MessageChannelMain();
 
-        channel.Port1.Invoking(p => p.PostMessage("x", new[] { channel.Port1 })).Should().Throw<ArgumentException>();
-        channel.Port1.Invoking(p => p.PostMessage("x", new[] { channel.Port2 })).Should().Throw<ArgumentException>();
-        channel.Port1.Invoking(p => p.PostMessage("x", new[] { other.Port1, other.Port1 })).Should().Throw<ArgumentException>();
+        pair.Local.Invoking(p => p.PostMessage("x", new[] { pair.Local })).Should().Throw<ArgumentException>();
+        pair.Local.Invoking(p => p.PostMessage("x", new[] { pair.Remote })).Should().Throw<ArgumentException>();
+        pair.Local.Invoking(p => p.PostMessage("x", new[] { other.Port1, other.Port1 })).Should().Throw<ArgumentException>();
 
-        // Nothing was sent by the refused posts, and the ports named in them are still usable.
-        other.Port1.Invoking(p => p.PostMessage("still mine")).Should().NotThrow();
+        // A port delivers in order: had a refused post sent anything, it would arrive before this one.
+        pair.Local.PostMessage("after");
+        await probe.WaitForCount(1);
+        probe.Received.Select(e => e.GetData<string>()).Should().Equal("after");
+        probe.Received[0].Ports.Should().BeEmpty();
+
+        // The ports named in the refused posts are still usable.
+        var otherProbe = new PortProbe(other.Port2);
+        other.Port2.Start();
+        other.Port1.PostMessage("still mine");
+        await otherProbe.WaitForCount(1);
+        otherProbe.Received[0].GetData<string>().Should().Be("still mine");
     }
 
     [Fact]
@@ -139,27 +178,29 @@ public class MessagePortTests
         probe.Received[0].GetData<Box>().Value.Should().Be(1);
     }
 
-    [Fact]
-    public async Task MessagePort_HandlerThatThrows_DoesNotStopLaterMessages()
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task MessagePort_HandlerThatThrows_DoesNotStopLaterMessages(TransportKind transport)
     {
-        var channel = new MessageChannelMain();
-        int seen = 0;
-        channel.Port2.Message += (_, e) =>
+        await using Bridge bridge = Bridge.Create(transport);
+        RemotePortPair pair = await RemotePortPair.CreateAsync(bridge);
+        var seen = new Core.Recorder<int>();
+        pair.Remote.Message += (_, e) =>
         {
             if (e.GetData<int>() == 0)
             {
                 throw new InvalidOperationException("boom");
             }
         };
-        var probe = new PortProbe(channel.Port2);
-        channel.Port2.Message += (_, _) => seen++;
-        channel.Port2.Start();
+        pair.Remote.Message += (_, e) => seen.Add(e.GetData<int>());
+        pair.Remote.Start();
 
-        channel.Port1.PostMessage(0);
-        channel.Port1.PostMessage(1);
-        await probe.WaitForCount(2);
+        pair.Local.PostMessage(0);
+        pair.Local.PostMessage(1);
+        await seen.WaitForCount(2);
 
-        probe.Received.Select(e => e.GetData<int>()).Should().Equal(0, 1);
+        // The handler after the one that threw still saw the message it threw on, and the next one.
+        seen.Items.Should().Equal(0, 1);
     }
 
     public sealed class Box
