@@ -115,6 +115,35 @@ internal sealed partial class PortRouter
     /// <summary>Delivers a message posted on a local port to its partner, wherever it is.</summary>
     public void SendFromPort(MessagePortMain from, byte[] payload, MessagePortMain[] transfer)
     {
+        lock (from.SendGate)
+        {
+            bool held;
+            lock (this.gate)
+            {
+                held = this.HoldingLocked(from.PartnerId) is not null;
+            }
+
+            if (held)
+            {
+                // The transferred ports become unusable to the sender now, not when the message goes on.
+                MessagePortMain[] moved = AsArray(MoveLocally(transfer, this));
+                lock (this.gate)
+                {
+                    if (this.TryHoldLocked(from.PartnerId, () => this.SendFromPortNow(from, payload, moved)))
+                    {
+                        return;
+                    }
+                }
+
+                transfer = moved;
+            }
+
+            this.SendFromPortNow(from, payload, transfer);
+        }
+    }
+
+    private void SendFromPortNow(MessagePortMain from, byte[] payload, MessagePortMain[] transfer)
+    {
         long target = from.PartnerId;
         MessagePortMain? here;
         Remote? there;
@@ -190,7 +219,21 @@ internal sealed partial class PortRouter
             return Array.Empty<MessagePortMain>();
         }
 
+        MessagePortMain[] gates = this.EnterSendGatesOfPartners(ids);
+        try
+        {
+            return this.ReceiveLocked(link, ids);
+        }
+        finally
+        {
+            ExitSendGates(gates);
+        }
+    }
+
+    private MessagePortMain[] ReceiveLocked(IpcConnection link, long[] ids)
+    {
         var ports = new MessagePortMain[ids.Length / Stride];
+        var fences = new List<Frame>();
         long refused = 0;
         lock (this.gate)
         {
@@ -206,12 +249,22 @@ internal sealed partial class PortRouter
                     long partnerId = ids[(Stride * i) + 1];
                     MessagePortMain port = MessagePortMain.Create(id, partnerId, this, QueueLimit.Decode(ids[(Stride * i) + 2]));
                     port.ArrivedVia = link;
+                    if (this.remote.TryGetValue(id, out Remote? before) && before.Link == link)
+                    {
+                        // What this endpoint sent to the port over that link comes back after it (see PortRouter.Drains).
+                        fences.Add(this.BeginDrainLocked(id, link));
+                    }
+
                     this.remote.Remove(id);
                     this.local[id] = port;
                     if (this.local.TryGetValue(partnerId, out MessagePortMain? partner))
                     {
-                        port.SetPartner(partner);
-                        partner.SetPartner(port);
+                        // While its old route drains, the partner's messages go through the router and wait there.
+                        if (!this.drains.ContainsKey(id))
+                        {
+                            port.SetPartner(partner);
+                            partner.SetPartner(port);
+                        }
                     }
                     else if (!this.remote.ContainsKey(partnerId))
                     {
@@ -227,6 +280,11 @@ internal sealed partial class PortRouter
         if (ports.Length == 0)
         {
             link.Violation($"a transfer of port {refused:x16}, which that side does not hold");
+        }
+
+        foreach (Frame fence in fences)
+        {
+            TryWrite(link, fence);
         }
 
         return ports;
@@ -255,12 +313,30 @@ internal sealed partial class PortRouter
     /// <summary>Handles a PortMessage or PortClose frame from <paramref name="link"/>: deliver here, or forward.</summary>
     public void HandlePortFrame(IpcConnection link, Frame frame)
     {
-        if (this.TryHandleDuringMove(link, frame))
+        if (this.TryHandleDrain(link, frame))
         {
             return;
         }
 
-        this.Route(link, frame);
+        this.HandlePortFrameNow(link, frame);
+    }
+
+    private void HandlePortFrameNow(IpcConnection link, Frame frame)
+    {
+        MessagePortMain[] gates = this.EnterSendGatesOfPartners(frame.Ports);
+        try
+        {
+            if (this.TryHandleDuringMove(link, frame))
+            {
+                return;
+            }
+
+            this.Route(link, frame);
+        }
+        finally
+        {
+            ExitSendGates(gates);
+        }
     }
 
     /// <summary>Delivers or forwards a port frame whose sender passed the holder check.</summary>
@@ -270,6 +346,7 @@ internal sealed partial class PortRouter
         MessagePortMain? here;
         Remote? there;
         string? violation = null;
+        List<Frame>? fences = null;
         lock (this.gate)
         {
             this.local.TryGetValue(target, out here);
@@ -279,7 +356,7 @@ internal sealed partial class PortRouter
 
             // The endpoint that handed a port over may still pass on what was queued for it.
             bool fromGiver = here is not null && here.ArrivedVia == link;
-            if ((here is null && there is null) || !(fromHolder || fromGiver || this.IsRelayLocked(target, link)))
+            if ((here is null && there is null) || !(fromHolder || fromGiver || this.IsRelayLocked(target, link) || this.IsDrainingFromLocked(target, link)))
             {
                 // Not a port this link holds the other end of: stale after a close, or forged. Ports it carried are refused.
                 RejectPorts(link, frame.Ports);
@@ -302,8 +379,14 @@ internal sealed partial class PortRouter
                 // Passing through: the carried ports will live where the frame goes, their partners stay where it came from.
                 for (int i = 0; i + 1 < frame.Ports.Length; i += Stride)
                 {
+                    if (there!.Link != link && this.remote.TryGetValue(frame.Ports[i], out Remote? before) && before.Link == link)
+                    {
+                        // Handed on by the endpoint it lived behind: what this one sent it that way comes back first.
+                        (fences ??= new List<Frame>()).Add(this.BeginDrainLocked(frame.Ports[i], link));
+                    }
+
                     this.local.Remove(frame.Ports[i]);
-                    this.remote[frame.Ports[i]] = new Remote(there!.Link, frame.Ports[i + 1]);
+                    this.remote[frame.Ports[i]] = new Remote(there.Link, frame.Ports[i + 1]);
                     if (!this.local.ContainsKey(frame.Ports[i + 1]) && !this.remote.ContainsKey(frame.Ports[i + 1]))
                     {
                         this.remote[frame.Ports[i + 1]] = new Remote(link, frame.Ports[i], guess: true);
@@ -316,6 +399,14 @@ internal sealed partial class PortRouter
         {
             link.Violation(violation);
             return;
+        }
+
+        if (fences is not null)
+        {
+            foreach (Frame fence in fences)
+            {
+                TryWrite(link, fence);
+            }
         }
 
         if (frame.Kind == FrameKind.PortClose)
@@ -391,6 +482,23 @@ internal sealed partial class PortRouter
 
     /// <summary>A local port was closed: tell its partner.</summary>
     public void ClosePort(MessagePortMain port)
+    {
+        lock (port.SendGate)
+        {
+            lock (this.gate)
+            {
+                // Messages posted before the close may be waiting for a drain: the close waits behind them.
+                if (this.TryHoldLocked(port.PartnerId, () => this.ClosePortNow(port)))
+                {
+                    return;
+                }
+            }
+
+            this.ClosePortNow(port);
+        }
+    }
+
+    private void ClosePortNow(MessagePortMain port)
     {
         MessagePortMain? here;
         Remote? there;
@@ -469,6 +577,8 @@ internal sealed partial class PortRouter
         {
             TryWrite(other, new Frame(FrameKind.PortClose, 0, string.Empty, ReadOnlyMemory<byte>.Empty, null, portId));
         }
+
+        this.EndDrainsThrough(link);
     }
 
     /// <summary>A pair's direct channel serves one pair: once no route uses it, it is closed.</summary>

@@ -277,4 +277,118 @@ public class PortTransferTests
         await kept.WaitForCount(1);
         kept.Received[0].GetData<string>().Should().Be("still main's");
     }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task Retransfer_MessagesInFlight_AllArriveInOrderAtTheFinalHolder(TransportKind transport)
+    {
+        const int queuedBefore = 10;
+        const int inFlight = 200;
+        const int total = 500;
+        const int end = -1;
+        await using Bridge bridge = Bridge.Create(transport);
+        var entered = Signal.Create<bool>();
+        var gate = Signal.Create<bool>();
+        MessagePortMain? carrierAtFirst = null;
+        TestRenderer first = await bridge.AddRendererAsync(preload: (ipc, _) =>
+        {
+            ipc.On("carrier", (e, _) => carrierAtFirst = e.Ports[0]);
+            ipc.On("port", (e, _) =>
+            {
+                // Held here, the port's messages pile up behind this listener; they reach it only after it is handed on.
+                entered.TrySetResult(true);
+                gate.Task.Wait(Signal.Timeout);
+                carrierAtFirst!.PostMessage("take it", new[] { e.Ports[0] });
+            });
+        });
+        var finalProbe = Signal.Create<PortProbe>();
+        TestRenderer second = await bridge.AddRendererAsync(preload: (ipc, _) => ipc.On("carrier", (e, _) =>
+        {
+            MessagePortMain carrier = e.Ports[0];
+            carrier.Message += (_, m) => finalProbe.TrySetResult(StartProbe(m.Ports[0]));
+            carrier.Start();
+        }));
+        var carrier = new MessageChannelMain();
+        first.WebContents.PostMessage("carrier", null, new[] { carrier.Port1 });
+        second.WebContents.PostMessage("carrier", null, new[] { carrier.Port2 });
+        var channel = new MessageChannelMain();
+
+        int next = 0;
+        for (; next < queuedBefore; next++)
+        {
+            channel.Port2.PostMessage(next);
+        }
+
+        first.WebContents.PostMessage("port", null, new[] { channel.Port1 });
+        await entered.Task.WithTimeout("the first renderer to receive the port");
+        for (; next < queuedBefore + inFlight; next++)
+        {
+            channel.Port2.PostMessage(next);
+        }
+
+        gate.SetResult(true);
+        PortProbe probe = await finalProbe.Task.WithTimeout("the port to reach the second renderer");
+
+        // Main has routed the port to its new holder, while what it sent before may still be on its way back from the
+        // first renderer: these must not overtake it.
+        for (; next < total; next++)
+        {
+            channel.Port2.PostMessage(next);
+        }
+
+        channel.Port2.PostMessage(end);
+        await probe.WaitForCount(total + 1);
+
+        // The end marker comes last: a duplicate or a straggler would show before it.
+        probe.Received.Select(m => m.GetData<int>()).Should().Equal(Enumerable.Range(0, total).Append(end));
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task Retransfer_BackToMain_MessagesInFlight_AllArriveInOrder(TransportKind transport)
+    {
+        const int inFlight = 200;
+        const int total = 400;
+        const int end = -1;
+        await using Bridge bridge = Bridge.Create(transport);
+        var entered = Signal.Create<bool>();
+        var gate = Signal.Create<bool>();
+        var back = Signal.Create<PortProbe>();
+        bridge.IpcMain.On("give", (e, _) => back.TrySetResult(StartProbe(e.Ports[0])));
+        TestRenderer renderer = await bridge.AddRendererAsync(preload: (ipc, _) => ipc.On("port", (e, _) =>
+        {
+            entered.TrySetResult(true);
+            gate.Task.Wait(Signal.Timeout);
+            ipc.PostMessage("give", null, new[] { e.Ports[0] });
+        }));
+        var channel = new MessageChannelMain();
+
+        renderer.WebContents.PostMessage("port", null, new[] { channel.Port1 });
+        await entered.Task.WithTimeout("the renderer to receive the port");
+        int next = 0;
+        for (; next < inFlight; next++)
+        {
+            channel.Port2.PostMessage(next);
+        }
+
+        gate.SetResult(true);
+        PortProbe probe = await back.Task.WithTimeout("the port to come back to main");
+
+        // Both ends are in main again, but what was sent to the renderer is still on its way back.
+        for (; next < total; next++)
+        {
+            channel.Port2.PostMessage(next);
+        }
+
+        channel.Port2.PostMessage(end);
+        await probe.WaitForCount(total + 1);
+        probe.Received.Select(m => m.GetData<int>()).Should().Equal(Enumerable.Range(0, total).Append(end));
+    }
+
+    private static PortProbe StartProbe(MessagePortMain port)
+    {
+        var probe = new PortProbe(port);
+        port.Start();
+        return probe;
+    }
 }
