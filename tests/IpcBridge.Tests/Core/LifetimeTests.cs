@@ -48,6 +48,7 @@ public class LifetimeTests
     {
         // Arrange
         await using var bridge = Bridge.Create(transport);
+        bridge.IpcMain.Handle("barrier", (e, a) => 0);
         TestRenderer leaving = await bridge.AddRendererAsync();
         TestRenderer staying = await bridge.AddRendererAsync();
         TaskCompletionSource<object?> destroyed = Signal.Create<object?>();
@@ -71,6 +72,11 @@ public class LifetimeTests
         bridge.Main.FromId(leaving.WebContents.Id).Should().BeNull();
         bridge.Main.FromId(staying.WebContents.Id).Should().BeSameAs(staying.WebContents);
         staying.WebContents.IsDestroyed.Should().BeFalse();
+
+        // Destroyed is raised on main's dispatch loop: a late duplicate would run before this round trip is answered,
+        // and main's own shutdown, which destroys what is left, must not raise it again either.
+        (await staying.Ipc.InvokeAsync<int>("barrier").WithTimeout()).Should().Be(0);
+        await bridge.Main.DisposeAsync();
         raised.Should().Be(1);
     }
 
