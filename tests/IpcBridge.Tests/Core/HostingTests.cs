@@ -2,6 +2,7 @@ using System;
 using System.Threading.Tasks;
 using IpcBridge.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace IpcBridge.Tests.Core;
@@ -70,6 +71,35 @@ public class HostingTests
         // Assert
         provider.GetRequiredService<MainProcess>().Should().BeSameAs(mine);
         ipcMain.Should().BeSameAs(mine.IpcMain);
+    }
+
+    [Fact]
+    public async Task AddIpcBridge_ContainerHasLoggerFactory_TheBridgeLogsThroughIt()
+    {
+        // Arrange
+        var log = new CapturingLoggerProvider();
+        using ILoggerFactory loggerFactory = log.CreateFactory();
+        var services = new ServiceCollection();
+        services.AddSingleton(loggerFactory);
+        services.AddIpcBridge();
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        MainProcess main = provider.GetRequiredService<MainProcess>();
+        main.IpcMain.On("boom", (e, a) => throw new InvalidOperationException("listener failed"));
+        main.IpcMain.Handle("barrier", (e, a) => 0);
+        IpcRenderer? ipc = null;
+        await using RendererEndpoint endpoint = await main.CreateWindowAsync(new RendererOptions
+        {
+            Allowlist = ChannelAllowlist.AllowAll(),
+            Preload = (i, _) => ipc = i,
+        });
+
+        // Act: the failure is logged on main's dispatch loop, before the later call is answered.
+        ipc!.Send("boom");
+        await ipc.InvokeAsync<int>("barrier").WithTimeout();
+
+        // Assert
+        log.Entries.Should().Contain(e => e.Category == "IpcBridge.IpcMain" && e.EventId.Id == 1 && e.Level == LogLevel.Error
+            && e.Exception is InvalidOperationException && e.Message.Contains("'boom'"));
     }
 
     public sealed class Clock

@@ -40,9 +40,9 @@ public class WebContentsTests
         // Arrange
         await using var bridge = Bridge.Create(transport);
         var senders = new Recorder<(int Id, EndpointKind Kind, int ProcessId)>();
-        var invokers = new Recorder<int>();
+        var invokers = new Recorder<(int Id, EndpointKind Kind, int ProcessId)>();
         bridge.IpcMain.On("who", (e, a) => senders.Add((e.Sender.Id, e.Kind, e.ProcessId)));
-        bridge.IpcMain.Handle("who", (e, a) => invokers.Add(e.Sender.Id));
+        bridge.IpcMain.Handle("who", (e, a) => invokers.Add((e.Sender.Id, e.Kind, e.ProcessId)));
         TestRenderer window = await bridge.AddRendererAsync();
         TestRenderer work = await bridge.AddRendererAsync(kind: EndpointKind.Work);
 
@@ -52,11 +52,14 @@ public class WebContentsTests
         work.Ipc.Send("who");
         await senders.WaitForCount(2);
 
-        // Assert
+        // Assert: the harness's endpoints, in-process or at the far end of a socket pair, all run in this process.
+        int pid = Environment.ProcessId;
         senders.Items.Should().Equal(
-            (window.WebContents.Id, EndpointKind.Window, window.WebContents.ProcessId),
-            (work.WebContents.Id, EndpointKind.Work, work.WebContents.ProcessId));
-        invokers.Items.Should().Equal(work.WebContents.Id);
+            (window.WebContents.Id, EndpointKind.Window, pid),
+            (work.WebContents.Id, EndpointKind.Work, pid));
+        invokers.Items.Should().Equal((work.WebContents.Id, EndpointKind.Work, pid));
+        window.WebContents.ProcessId.Should().Be(pid);
+        work.WebContents.ProcessId.Should().Be(pid);
         window.Ipc.EndpointId.Should().Be(window.WebContents.Id);
         work.Ipc.Kind.Should().Be(EndpointKind.Work);
     }
