@@ -37,7 +37,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "{Refusal}")]
     public static partial void HandshakeRefused(ILogger logger, string refusal);
 
-    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Dropped a frame for port {PortId}: too many held back while its route moved to a direct link.")]
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Dropped a frame for port {PortId}: too many held back while its route changed (to a direct link, or away from a holder that handed it on).")]
     public static partial void PortFrameDropped(ILogger logger, long portId);
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Debug, Message = "Could not give endpoints {First} and {Second} a direct link for their ports; their port traffic stays routed through main.")]

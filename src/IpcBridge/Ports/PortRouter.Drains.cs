@@ -71,8 +71,20 @@ internal sealed partial class PortRouter
             return false;
         }
 
-        drain.Held.Enqueue(work);
+        this.HoldLocked(drain, target, work);
         return true;
+    }
+
+    /// <summary>Queues work behind a drain, up to the bound an old holder that never returns the fence can make this endpoint keep.</summary>
+    private void HoldLocked(Drain drain, long target, Action work)
+    {
+        if (drain.Held.Count >= MaxHeldBack)
+        {
+            Diagnostics.Log.PortFrameDropped(this.Logger, target);
+            return;
+        }
+
+        drain.Held.Enqueue(work);
     }
 
     /// <summary>Handles a port frame that a drain affects.</summary>
@@ -116,7 +128,7 @@ internal sealed partial class PortRouter
                     }
                 }
 
-                drain.Held.Enqueue(() => this.HandlePortFrameNow(link, frame));
+                this.HoldLocked(drain, frame.PortId, () => this.HandlePortFrameNow(link, frame));
                 return true;
             }
         }
