@@ -19,8 +19,8 @@ public static class IpcBridgeDiagnostics
 
     /// <summary>
     /// Counter of frames carrying messages and calls, tagged <c>ipc.direction</c> (sent, received) and <c>ipc.frame</c>
-    /// (the frame kind). A frame is counted as sent when it is handed to the link, so one written as the link closes is
-    /// counted even if the other side never reads it.
+    /// (the frame kind). A frame is counted as sent once the link has taken it; in one process the receiver may count it
+    /// first, so the two directions are not ordered against each other.
     /// </summary>
     public const string MessagesInstrument = "ipcbridge.messages";
 
