@@ -271,15 +271,9 @@ public class BackPressureTests
     {
         var options = new IpcBridgeOptions { InboundQueueLimit = new QueueLimit(2, QueueFullMode.DropNewest) };
         await using Bridge bridge = Bridge.Create(transport, options);
-        var gate = Signal.Create<bool>();
-        var entered = Signal.Create<bool>();
+        var blocker = new MainBlocker(bridge.IpcMain);
         int seen = 0;
         var twoSeen = Signal.Create<bool>();
-        bridge.IpcMain.On("block", (_, _) =>
-        {
-            entered.TrySetResult(true);
-            gate.Task.Wait(Signal.Timeout);
-        });
         bridge.IpcMain.On("count", (_, _) =>
         {
             if (++seen == 2)
@@ -290,14 +284,13 @@ public class BackPressureTests
         bridge.IpcMain.Handle("echo", (e, a) => a.Get<int>(0));
         TestRenderer renderer = await bridge.AddRendererAsync();
 
-        renderer.Ipc.Send("block");
-        await entered.Task.WithTimeout();
+        await blocker.BlockAsync(renderer.Ipc);
         renderer.Ipc.Send("count");
         renderer.Ipc.Send("count");
         renderer.Ipc.Send("count");
         Task<int> refused = renderer.Ipc.InvokeAsync<int>("echo", 1);
         await refused.Awaiting(t => t.WithTimeout()).Should().ThrowAsync<IpcQueueFullException>().WithMessage("*queue is full*");
-        gate.SetResult(true);
+        blocker.Release();
         await twoSeen.Task.WithTimeout();
 
         (await renderer.Ipc.InvokeAsync<int>("echo", 2).WithTimeout()).Should().Be(2);
@@ -312,21 +305,14 @@ public class BackPressureTests
         using ILoggerFactory loggerFactory = log.CreateFactory();
         var options = new IpcBridgeOptions { InboundQueueLimit = new QueueLimit(2, QueueFullMode.Fail) };
         await using Bridge bridge = Bridge.Create(transport, options, loggerFactory);
-        var gate = Signal.Create<bool>();
-        var entered = Signal.Create<bool>();
+        var blocker = new MainBlocker(bridge.IpcMain);
         var seen = new Recorder<int>();
-        bridge.IpcMain.On("block", (_, _) =>
-        {
-            entered.TrySetResult(true);
-            gate.Task.Wait(Signal.Timeout);
-        });
         bridge.IpcMain.On<int>("count", (_, n) => seen.Add(n));
         bridge.IpcMain.On("sync", (e, _) => e.ReturnValue = 1);
         bridge.IpcMain.Handle("echo", (e, a) => a.Get<int>(0));
         TestRenderer renderer = await bridge.AddRendererAsync();
 
-        renderer.Ipc.Send("block");
-        await entered.Task.WithTimeout();
+        await blocker.BlockAsync(renderer.Ipc);
         renderer.Ipc.Send("count", 1);
         renderer.Ipc.Send("count", 2);
         renderer.Ipc.Send("count", 3);
@@ -336,7 +322,7 @@ public class BackPressureTests
         // The link is ordered: the refused calls prove the one-way messages before them reached the full queue.
         await invoke.Awaiting(t => t.WithTimeout()).Should().ThrowAsync<IpcQueueFullException>().WithMessage("*'echo'*queue is full*");
         await sync.Awaiting(t => t.WithTimeout()).Should().ThrowAsync<IpcQueueFullException>().WithMessage("*'sync'*queue is full*");
-        gate.SetResult(true);
+        blocker.Release();
         await seen.WaitForCount(2);
 
         // Once those two ran the queue is empty again; a late third would be dispatched before this call.
@@ -365,14 +351,8 @@ public class BackPressureTests
             },
         };
         await using Bridge bridge = Bridge.Create(transport, options);
-        var gate = Signal.Create<bool>();
-        var entered = Signal.Create<bool>();
+        var blocker = new MainBlocker(bridge.IpcMain);
         var seen = new Recorder<int>();
-        bridge.IpcMain.On("block", (_, _) =>
-        {
-            entered.TrySetResult(true);
-            gate.Task.Wait(Signal.Timeout);
-        });
         bridge.IpcMain.On<int>("n", (_, n) => seen.Add(n));
         bridge.IpcMain.Handle("echo", (e, a) => a.Get<int>(0));
         bridge.IpcMain.Handle("slow", async (e, a) =>
@@ -384,8 +364,7 @@ public class BackPressureTests
         using var cts = new System.Threading.CancellationTokenSource();
         Task<int> slow = renderer.Ipc.InvokeAsync<int>("slow", Array.Empty<object?>(), cts.Token);
 
-        renderer.Ipc.Send("block");
-        await entered.Task.WithTimeout();
+        await blocker.BlockAsync(renderer.Ipc);
         for (int i = 0; i < 6; i++)
         {
             renderer.Ipc.Send("n", i);
@@ -396,7 +375,7 @@ public class BackPressureTests
         // A cancel frame is not bounded; once main has read it, everything before it on the link is in the queue.
         cts.Cancel();
         await cancelArrived.Task.WithTimeout("main to read the cancel frame");
-        gate.SetResult(true);
+        blocker.Release();
 
         // 0, 1, 2 gave way to 3, 4, 5; then the call, which is never dropped, took the place of the oldest left (3).
         (await echo.WithTimeout()).Should().Be(10);
@@ -410,20 +389,13 @@ public class BackPressureTests
     {
         var options = new IpcBridgeOptions { InboundQueueLimit = new QueueLimit(2, QueueFullMode.DropOldest) };
         await using Bridge bridge = Bridge.Create(transport, options);
-        var gate = Signal.Create<bool>();
-        var entered = Signal.Create<bool>();
+        var blocker = new MainBlocker(bridge.IpcMain);
         var seen = new Recorder<int>();
-        bridge.IpcMain.On("block", (_, _) =>
-        {
-            entered.TrySetResult(true);
-            gate.Task.Wait(Signal.Timeout);
-        });
         bridge.IpcMain.On<int>("n", (_, n) => seen.Add(n));
         bridge.IpcMain.Handle("echo", (e, a) => a.Get<int>(0));
         TestRenderer renderer = await bridge.AddRendererAsync();
 
-        renderer.Ipc.Send("block");
-        await entered.Task.WithTimeout();
+        await blocker.BlockAsync(renderer.Ipc);
         Task<int> first = renderer.Ipc.InvokeAsync<int>("echo", 1);
         Task<int> second = renderer.Ipc.InvokeAsync<int>("echo", 2);
         Task<int> third = renderer.Ipc.InvokeAsync<int>("echo", 3);
@@ -431,7 +403,7 @@ public class BackPressureTests
         renderer.Ipc.Send("n", 7);
         Task<int> fourth = renderer.Ipc.InvokeAsync<int>("echo", 4);
         await fourth.Awaiting(t => t.WithTimeout()).Should().ThrowAsync<IpcQueueFullException>();
-        gate.SetResult(true);
+        blocker.Release();
 
         (await first.WithTimeout()).Should().Be(1);
         (await second.WithTimeout()).Should().Be(2);
@@ -510,5 +482,26 @@ public class BackPressureTests
                 await Task.Delay(5);
             }
         }
+    }
+
+    /// <summary>A listener on "block" that holds main's dispatch loop until released, so that what follows queues up behind it.</summary>
+    private sealed class MainBlocker
+    {
+        private readonly TaskCompletionSource<bool> gate = Signal.Create<bool>();
+        private readonly TaskCompletionSource<bool> entered = Signal.Create<bool>();
+
+        public MainBlocker(IpcMain ipcMain) => ipcMain.On("block", (_, _) =>
+        {
+            this.entered.TrySetResult(true);
+            this.gate.Task.Wait(Signal.Timeout);
+        });
+
+        public async Task BlockAsync(IpcRenderer renderer)
+        {
+            renderer.Send("block");
+            await this.entered.Task.WithTimeout("main's dispatch loop to block");
+        }
+
+        public void Release() => this.gate.TrySetResult(true);
     }
 }
