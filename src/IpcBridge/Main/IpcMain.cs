@@ -173,7 +173,7 @@ public sealed partial class IpcMain : IIpcCapability
     /// <param name="handler">The handler; its exception reaches the caller as <see cref="IpcInvocationException"/>.</param>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
     public void Handle(string channel, Func<IpcMainInvokeEvent, IpcArgs, ValueTask> handler)
-        => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap(channel, AsTaskHandler(handler)), once: false);
+        => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap(channel, handler), once: false);
 
     /// <summary>Registers a synchronous handler with no result for invokes on <paramref name="channel"/>.</summary>
     /// <param name="channel">The channel.</param>
@@ -263,7 +263,7 @@ public sealed partial class IpcMain : IIpcCapability
     /// <param name="handler">The handler.</param>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
     public void HandleOnce(string channel, Func<IpcMainInvokeEvent, IpcArgs, ValueTask> handler)
-        => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap(channel, AsTaskHandler(handler)), once: true);
+        => this.handlers.Add(channel, HandlerRegistry<IpcMainInvokeEvent>.Wrap(channel, handler), once: true);
 
     /// <summary>Like <see cref="Handle(string, Action{IpcMainInvokeEvent, IpcArgs})"/>, removed after its first invoke.</summary>
     /// <param name="channel">The channel.</param>
@@ -335,10 +335,6 @@ public sealed partial class IpcMain : IIpcCapability
 
     internal void DispatchInvoke(WebContents sender, IpcConnection connection, Frame frame, IpcArgs args)
         => this.handlers.Dispatch(connection, frame, args, token => new IpcMainInvokeEvent(sender, frame.Channel, token));
-
-    /// <summary>Adapts a value-task handler to the task-based wrapper; a completed value task needs no allocation.</summary>
-    private static Func<IpcMainInvokeEvent, IpcArgs, Task> AsTaskHandler(Func<IpcMainInvokeEvent, IpcArgs, ValueTask> handler)
-        => handler is null ? null! : (e, a) => handler(e, a).AsTask();
 
     [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
     [RequiresDynamicCode(ReflectionMessages.DynamicCode)]

@@ -157,6 +157,22 @@ internal sealed class HandlerRegistry<TEvent>
         }
     }
 
+    public static UnaryHandler Wrap(string channel, Func<TEvent, IpcArgs, ValueTask> handler)
+    {
+        Check(channel, handler);
+        return (e, a) =>
+        {
+            ValueTask task = handler(e, a);
+            return task.IsCompletedSuccessfully ? new ValueTask<ReadOnlyMemory<byte>>(NullResult) : AwaitAsync(task);
+        };
+
+        static async ValueTask<ReadOnlyMemory<byte>> AwaitAsync(ValueTask task)
+        {
+            await task.ConfigureAwait(false);
+            return NullResult;
+        }
+    }
+
     public static UnaryHandler Wrap(string channel, Action<TEvent, IpcArgs> handler)
     {
         Check(channel, handler);

@@ -276,7 +276,7 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
     /// <exception cref="IpcAccessDeniedException">The allowlist does not permit handling <paramref name="channel"/>.</exception>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
     public void Handle(string channel, Func<IpcRendererInvokeEvent, IpcArgs, ValueTask> handler)
-        => this.AddHandler(channel, HandlerRegistry<IpcRendererInvokeEvent>.Wrap(channel, AsTaskHandler(handler)), once: false);
+        => this.AddHandler(channel, HandlerRegistry<IpcRendererInvokeEvent>.Wrap(channel, handler), once: false);
 
     /// <summary>Like <see cref="Handle{TResult}(string, Func{IpcRendererInvokeEvent, IpcArgs, TResult})"/>, removed after its first invoke.</summary>
     /// <typeparam name="TResult">The result type.</typeparam>
@@ -327,7 +327,7 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
     /// <exception cref="IpcAccessDeniedException">The allowlist does not permit handling <paramref name="channel"/>.</exception>
     /// <exception cref="InvalidOperationException">A handler is already registered for the channel.</exception>
     public void HandleOnce(string channel, Func<IpcRendererInvokeEvent, IpcArgs, ValueTask> handler)
-        => this.AddHandler(channel, HandlerRegistry<IpcRendererInvokeEvent>.Wrap(channel, AsTaskHandler(handler)), once: true);
+        => this.AddHandler(channel, HandlerRegistry<IpcRendererInvokeEvent>.Wrap(channel, handler), once: true);
 
     /// <summary>
     /// Registers a handler that answers <see cref="WebContents.InvokeStream{TItem}(string, object?[])"/> with a sequence
@@ -549,10 +549,6 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
         ReadOnlyMemory<byte> result = await this.Connection.CallAsync(FrameKind.Invoke, channel, payload, null, limit, cancellationToken, out _).ConfigureAwait(false);
         return this.Connection.Serializer.Deserialize<TResult>(result.Span, $"the result of '{channel}'");
     }
-
-    /// <summary>Adapts a value-task handler to the task-based wrapper; a completed value task needs no allocation.</summary>
-    private static Func<IpcRendererInvokeEvent, IpcArgs, Task> AsTaskHandler(Func<IpcRendererInvokeEvent, IpcArgs, ValueTask> handler)
-        => handler is null ? null! : (e, a) => handler(e, a).AsTask();
 
     private void AddHandler(string channel, HandlerRegistry<IpcRendererInvokeEvent>.UnaryHandler handler, bool once)
     {
