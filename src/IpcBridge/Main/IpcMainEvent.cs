@@ -104,13 +104,7 @@ public sealed partial class IpcMainEvent : IIpcCapability
     }
 
     /// <summary>Gives a sync send's event the span its listeners run in; it ends when they answer or return.</summary>
-    internal void BeginSpan(Activity? span)
-    {
-        if (this.sync is not null)
-        {
-            this.sync.BeginSpan(span);
-        }
-    }
+    internal void BeginSpan(Activity? span) => this.sync?.BeginSpan(span);
 
     /// <summary>Ends a sync send's span once its listeners have returned, unless an answer already ended it.</summary>
     internal void EndSpan(Exception? failure) => this.sync?.EndSpan(failure);
