@@ -18,9 +18,18 @@ namespace IpcBridge;
 /// (<see cref="Handle{TResult}(string, Func{IpcMainInvokeEvent, IpcArgs, Task{TResult}})"/>).
 /// </summary>
 /// <remarks>
+/// <para>
+/// There is one for all endpoints (<see cref="MainProcess.IpcMain"/>) and one scoped to each endpoint
+/// (<see cref="WebContents.Ipc"/>, Electron's <c>webContents.ipc</c>). A message from an endpoint reaches the
+/// listeners of its scoped instance first, then main's, with the same event; an invoke is answered by the scoped
+/// instance's handler when it has one for the channel, else by main's. A scoped instance is emptied when its endpoint
+/// is destroyed, and drops what is registered on it afterwards.
+/// </para>
+/// <para>
 /// Thread-safe. Listeners and handlers run on main's dispatch loop, one message at a time, in the order each
 /// sender sent them; an async handler's continuations run on the thread pool. Registration methods return this
 /// instance for chaining.
+/// </para>
 /// </remarks>
 public sealed partial class IpcMain : IIpcCapability
 {
@@ -297,15 +306,29 @@ public sealed partial class IpcMain : IIpcCapability
     /// <returns><see langword="true"/> when one is.</returns>
     public bool HasHandler(string channel) => this.handlers.Contains(channel);
 
+    /// <summary>Makes the instance scoped to one endpoint (<see cref="WebContents.Ipc"/>): main's serializer and log.</summary>
+    internal IpcMain CreateScoped() => new(this.serializer, this.logger);
+
+    /// <summary>Removes every listener and handler of a scoped instance, whose endpoint is gone, and drops later ones.</summary>
+    internal void Close()
+    {
+        this.listeners.Close();
+        this.handlers.Close();
+    }
+
+    // The Dispatch methods run on main's instance; the sender's scoped instance (if it was ever asked for) comes first.
     internal void DispatchSend(WebContents sender, string channel, ReceivedArgs args, IReadOnlyList<MessagePortMain> ports)
     {
         var e = new IpcMainEvent(sender, channel, ports, null, 0);
+        IpcMain? scoped = sender.ScopedIpc;
+        scoped?.listeners.Emit(channel, e, args, scoped.logger);
         this.listeners.Emit(channel, e, args, this.logger);
     }
 
     internal void DispatchSendSync(WebContents sender, IpcConnection connection, Frame frame, ReceivedArgs args)
     {
-        if (this.listeners.Count(frame.Channel) == 0)
+        IpcMain? scoped = sender.ScopedIpc;
+        if (this.listeners.Count(frame.Channel) == 0 && (scoped is null || scoped.listeners.Count(frame.Channel) == 0))
         {
             connection.SendError(frame.CallId, new ErrorPayload { Code = ErrorCode.NoHandler, Message = $"No listener registered for sync channel '{frame.Channel}'" });
             return;
@@ -318,7 +341,10 @@ public sealed partial class IpcMain : IIpcCapability
         e.BeginSpan(Telemetry.StartHandler(frame.Channel, connection.EndpointId, frame.Trace));
         try
         {
-            this.listeners.Emit(frame.Channel, e, args, this.logger, out Exception? failure);
+            Exception? failure = null;
+            scoped?.listeners.Emit(frame.Channel, e, args, scoped.logger, out failure);
+            this.listeners.Emit(frame.Channel, e, args, this.logger, out Exception? mainFailure);
+            failure ??= mainFailure;
             if (failure is not null)
             {
                 // A listener threw before answering: the blocked sender learns it now, not after its timeout.
@@ -334,7 +360,7 @@ public sealed partial class IpcMain : IIpcCapability
     }
 
     internal void DispatchInvoke(WebContents sender, IpcConnection connection, Frame frame, IpcArgs args)
-        => this.handlers.Dispatch(connection, frame, args, token => new IpcMainInvokeEvent(sender, frame.Channel, token));
+        => this.handlers.Dispatch(connection, frame, args, token => new IpcMainInvokeEvent(sender, frame.Channel, token), sender.ScopedIpc?.handlers);
 
     [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
     [RequiresDynamicCode(ReflectionMessages.DynamicCode)]

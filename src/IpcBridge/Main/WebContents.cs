@@ -286,6 +286,7 @@ public sealed partial class WebContents : IIpcCapability, IFrameHandler
         this.owner.OnEndpointGone(this);
         this.owner.Broker.Forget(this.Id);
         this.EndProcessAfterLink(reason);
+        this.CloseIpc();
         if (System.Threading.Interlocked.Exchange(ref this.destroyedRaised, 1) == 0)
         {
             try

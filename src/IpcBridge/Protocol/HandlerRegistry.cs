@@ -24,6 +24,9 @@ internal sealed class HandlerRegistry<TEvent>
 
     private readonly ConcurrentDictionary<string, Entry> handlers = new(StringComparer.Ordinal);
 
+    // Set once by Close: an endpoint's registry that is gone accepts no handler any more (nothing could call it).
+    private volatile bool closed;
+
     /// <summary>Answers one call with one serialized value.</summary>
     public delegate ValueTask<ReadOnlyMemory<byte>> UnaryHandler(TEvent e, IpcArgs args);
 
@@ -38,12 +41,23 @@ internal sealed class HandlerRegistry<TEvent>
 
     public bool Contains(string channel) => this.handlers.ContainsKey(channel);
 
+    /// <summary>Removes every handler and drops any registered later: the registry's endpoint is gone.</summary>
+    public void Close()
+    {
+        this.closed = true;
+        this.handlers.Clear();
+    }
+
     /// <summary>Runs the handler for an Invoke or InvokeStream frame and sends its answer when it is done.</summary>
     /// <param name="connection">The link the call came on.</param>
     /// <param name="frame">The call.</param>
     /// <param name="args">Its arguments.</param>
     /// <param name="createEvent">Makes the handler's event from the call's cancellation token.</param>
-    public void Dispatch(IpcConnection connection, Frame frame, IpcArgs args, Func<CancellationToken, TEvent> createEvent)
+    /// <param name="first">
+    /// A registry that takes precedence (the calling endpoint's own handlers): when it has a handler for the channel,
+    /// that one answers, whatever its kind; otherwise this registry's does.
+    /// </param>
+    public void Dispatch(IpcConnection connection, Frame frame, IpcArgs args, Func<CancellationToken, TEvent> createEvent, HandlerRegistry<TEvent>? first = null)
     {
         string channel = frame.Channel;
         bool streaming = frame.Kind == FrameKind.InvokeStream;
@@ -53,9 +67,10 @@ internal sealed class HandlerRegistry<TEvent>
             return;
         }
 
-        if (!this.TryTake(channel, streaming, out Entry? entry, out string? refusal))
+        Entry? entry = Take(first, this, channel, streaming, out string? refusal);
+        if (entry is null)
         {
-            connection.SendError(frame.CallId, new ErrorPayload { Code = ErrorCode.NoHandler, Message = refusal });
+            connection.SendError(frame.CallId, new ErrorPayload { Code = ErrorCode.NoHandler, Message = refusal ?? NoHandler(channel) });
             return;
         }
 
@@ -276,18 +291,49 @@ internal sealed class HandlerRegistry<TEvent>
             throw new ArgumentNullException(nameof(channel));
         }
 
+        if (this.closed)
+        {
+            return;
+        }
+
         if (!this.handlers.TryAdd(channel, entry))
         {
             throw new InvalidOperationException($"Attempted to register a second handler for '{channel}'.");
         }
+
+        if (this.closed)
+        {
+            // Close ran between the check and the add: the handler must not outlive its endpoint.
+            this.handlers.TryRemove(channel, out _);
+        }
     }
 
-    private bool TryTake(string channel, bool streaming, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Entry? entry, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? refusal)
+    /// <summary>Takes the handler of the first registry that has one for the channel (Electron's order: the endpoint's, then main's).</summary>
+    private static Entry? Take(HandlerRegistry<TEvent>? first, HandlerRegistry<TEvent> then, string channel, bool streaming, out string? refusal)
+    {
+        Entry? entry;
+        if (first is not null && (first.TryTake(channel, streaming, out entry, out refusal) || refusal is not null))
+        {
+            // The endpoint's handler answers, or refuses a call of the other kind: it shadows main's on that channel.
+            return entry;
+        }
+
+        then.TryTake(channel, streaming, out entry, out refusal);
+        return entry;
+    }
+
+    private static string NoHandler(string channel) => $"No handler registered for '{channel}'";
+
+    /// <summary>
+    /// Takes this registry's handler for a call. Without one (or when another call took a once-handler first) it returns
+    /// <see langword="false"/> with no <paramref name="refusal"/>, so a registry of lower precedence may answer; a handler
+    /// of the other kind refuses the call.
+    /// </summary>
+    private bool TryTake(string channel, bool streaming, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Entry? entry, out string? refusal)
     {
         refusal = null;
         if (!this.handlers.TryGetValue(channel, out entry))
         {
-            refusal = $"No handler registered for '{channel}'";
             return false;
         }
 
@@ -303,7 +349,6 @@ internal sealed class HandlerRegistry<TEvent>
         // A once-handler belongs to whichever invoke removes it first.
         if (entry.Once && !((ICollection<KeyValuePair<string, Entry>>)this.handlers).Remove(new KeyValuePair<string, Entry>(channel, entry)))
         {
-            refusal = $"No handler registered for '{channel}'";
             entry = null;
             return false;
         }

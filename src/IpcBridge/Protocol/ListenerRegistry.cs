@@ -17,6 +17,9 @@ internal sealed class ListenerRegistry<TEvent>
     private readonly object gate = new();
     private readonly Dictionary<string, Registration[]> byChannel = new(StringComparer.Ordinal);
 
+    // Set once by Close, under the gate: an endpoint's registry that is gone accepts no listener any more.
+    private bool closed;
+
     /// <summary>Adds a listener that receives the arguments as <see cref="IpcArgs"/>.</summary>
     public void Add(string channel, Delegate original, Action<TEvent, IpcArgs> invoke, bool once)
         => this.Add(channel, original, new Registration(original, invoke, null, once));
@@ -39,6 +42,11 @@ internal sealed class ListenerRegistry<TEvent>
 
         lock (this.gate)
         {
+            if (this.closed)
+            {
+                return;
+            }
+
             // Copy-on-write: an emit in progress keeps iterating the array it took.
             this.byChannel.TryGetValue(channel, out Registration[]? existing);
             existing ??= Array.Empty<Registration>();
@@ -83,6 +91,16 @@ internal sealed class ListenerRegistry<TEvent>
             {
                 this.byChannel.Remove(channel);
             }
+        }
+    }
+
+    /// <summary>Removes every listener and drops any added later: the registry's endpoint is gone.</summary>
+    public void Close()
+    {
+        lock (this.gate)
+        {
+            this.closed = true;
+            this.byChannel.Clear();
         }
     }
 
