@@ -241,6 +241,7 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
         };
         this.endpoints[id] = webContents;
         Diagnostics.Telemetry.EndpointUp(kind);
+        this.RaiseWebContentsCreated(webContents);
         webContents.Connection.Start();
         return webContents;
     }

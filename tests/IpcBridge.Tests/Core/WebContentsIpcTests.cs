@@ -426,6 +426,51 @@ public class WebContentsIpcTests
         late.HasHandler("calc").Should().BeFalse();
     }
 
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task WebContentsCreated_RegistersBeforeThePreloadRuns_ScopedHandlerAnswersThePreloadsInvoke(TransportKind transport)
+    {
+        // Arrange: the preload invokes while it runs, before creation returns; only a handler registered from the event
+        // can be in place by then.
+        await using var bridge = Bridge.Create(transport);
+        var created = new Recorder<WebContents>();
+        bridge.Main.WebContentsCreated += (_, args) =>
+        {
+            created.Add(args.WebContents);
+            args.WebContents.Ipc.Handle("config", (e, a) => $"settings of endpoint {e.Sender.Id}");
+        };
+        Task<string>? fromPreload = null;
+
+        // Act
+        TestRenderer renderer = await bridge.AddRendererAsync(preload: (ipc, _) => fromPreload = ipc.InvokeAsync<string>("config"));
+        string answer = await fromPreload!.WithTimeout("the preload's invoke");
+
+        // Assert
+        created.Items.Should().Equal(renderer.WebContents);
+        answer.Should().Be($"settings of endpoint {renderer.WebContents.Id}");
+        bridge.IpcMain.HasHandler("config").Should().BeFalse();
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task WebContentsCreated_HandlerThrows_IsLoggedAndTheEndpointWorks(TransportKind transport)
+    {
+        // Arrange
+        using var logs = new CapturingLoggerProvider();
+        using Microsoft.Extensions.Logging.ILoggerFactory loggerFactory = logs.CreateFactory();
+        await using var bridge = Bridge.Create(transport, loggerFactory: loggerFactory);
+        bridge.Main.WebContentsCreated += (_, _) => throw new InvalidOperationException("a broken subscriber");
+        bridge.IpcMain.Handle("ping", (e, a) => "pong");
+
+        // Act
+        TestRenderer renderer = await bridge.AddRendererAsync();
+        string answer = await renderer.Ipc.InvokeAsync<string>("ping").WithTimeout();
+
+        // Assert
+        answer.Should().Be("pong");
+        logs.Entries.Should().Contain(entry => entry.Exception is InvalidOperationException && entry.Exception.Message == "a broken subscriber");
+    }
+
     private static async IAsyncEnumerable<int> Count(int to, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         for (int i = 1; i <= to; i++)
