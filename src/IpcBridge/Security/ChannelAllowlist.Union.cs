@@ -27,7 +27,8 @@ public sealed partial class ChannelAllowlist : IEquatable<ChannelAllowlist>
             throw new ArgumentNullException(nameof(other));
         }
 
-        if (this.AllowsEverything || other.rules.Length == 0)
+        // AllowAll has no rules, so "permits everything" is decided before "has no rules".
+        if (this.AllowsEverything)
         {
             return this;
         }
@@ -35,6 +36,11 @@ public sealed partial class ChannelAllowlist : IEquatable<ChannelAllowlist>
         if (other.AllowsEverything || this.rules.Length == 0)
         {
             return other;
+        }
+
+        if (other.rules.Length == 0)
+        {
+            return this;
         }
 
         var combined = new List<Rule>(this.rules);
