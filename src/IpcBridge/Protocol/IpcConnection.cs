@@ -83,14 +83,14 @@ internal sealed class IpcConnection : IFrameReceiver
     }
 
     /// <summary>Sends a call frame and returns its answer's payload.</summary>
-    public Task<ReadOnlyMemory<byte>> CallAsync(FrameKind kind, string channel, ReadOnlyMemory<byte> payload, long[]? ports, CancellationToken cancellationToken, out long callId)
+    public Task<ReadOnlyMemory<byte>> CallAsync(FrameKind kind, string channel, ReadOnlyMemory<byte> payload, TransferredPort[]? ports, CancellationToken cancellationToken, out long callId)
         => this.CallAsync(kind, channel, payload, ports, null, cancellationToken, out callId);
 
     /// <summary>
     /// Sends a call frame and returns its answer's payload. With a <paramref name="timeout"/>, the call fails with
     /// <see cref="IpcTimeoutException"/> when no answer came in time, and the handler's token is cancelled.
     /// </summary>
-    public Task<ReadOnlyMemory<byte>> CallAsync(FrameKind kind, string channel, ReadOnlyMemory<byte> payload, long[]? ports, TimeSpan? timeout, CancellationToken cancellationToken, out long callId)
+    public Task<ReadOnlyMemory<byte>> CallAsync(FrameKind kind, string channel, ReadOnlyMemory<byte> payload, TransferredPort[]? ports, TimeSpan? timeout, CancellationToken cancellationToken, out long callId)
     {
         callId = 0;
         if (cancellationToken.IsCancellationRequested)
@@ -114,7 +114,7 @@ internal sealed class IpcConnection : IFrameReceiver
 
     /// <summary>Tells the producer of stream <paramref name="callId"/> that <paramref name="count"/> more items were consumed.</summary>
     public void GrantCredit(long callId, int count)
-        => this.TryWrite(new Frame(FrameKind.StreamCredit, callId, string.Empty, ReadOnlyMemory<byte>.Empty, null, count));
+        => this.TryWrite(Frame.StreamCredit(callId, count));
 
     /// <summary>
     /// Abandons a call whose caller stopped waiting (sync timeout, a stream disposed early); a late answer is ignored.
@@ -126,17 +126,17 @@ internal sealed class IpcConnection : IFrameReceiver
         {
             call.Release();
             call.Abandoned(reason);
-            this.TryWrite(new Frame(FrameKind.Cancel, callId, string.Empty, ReadOnlyMemory<byte>.Empty));
+            this.TryWrite(Frame.Cancel(callId));
         }
     }
 
     public void SendResult(long callId, ReadOnlyMemory<byte> payload)
-        => this.TryWrite(new Frame(FrameKind.Result, callId, string.Empty, payload));
+        => this.TryWrite(Frame.Result(callId, payload));
 
     public void SendError(long callId, ErrorPayload error)
     {
         byte[] body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(error, ProtocolJsonContext.Default.ErrorPayload);
-        this.TryWrite(new Frame(FrameKind.Error, callId, string.Empty, body));
+        this.TryWrite(Frame.Error(callId, body));
     }
 
     /// <summary>Tracks an inbound call so a Cancel frame or the end of the link can cancel its handler.</summary>
@@ -154,7 +154,7 @@ internal sealed class IpcConnection : IFrameReceiver
         }
 
         await call.Credits.WaitAsync(cancellationToken).ConfigureAwait(false);
-        this.Write(new Frame(FrameKind.StreamItem, callId, string.Empty, item));
+        this.Write(Frame.StreamItem(callId, item));
     }
 
     /// <summary>Gets a value indicating whether the inbound call's token was cancelled (by the caller, its timeout, or the link ending).</summary>
@@ -175,7 +175,7 @@ internal sealed class IpcConnection : IFrameReceiver
         {
             try
             {
-                this.transport.Write(new Frame(FrameKind.Goodbye, (long)reason.Reason, string.Empty, ReadOnlyMemory<byte>.Empty));
+                this.transport.Write(Frame.Goodbye(reason.Reason));
             }
             catch (IpcDisconnectedException)
             {
@@ -226,7 +226,7 @@ internal sealed class IpcConnection : IFrameReceiver
                 break;
             case FrameKind.Goodbye:
                 // Remembered, so that when the stream ends the peer's reason (e.g. main disposed) is reported, not a bare end of stream.
-                Volatile.Write(ref this.peerReason, (int)frame.CallId);
+                Volatile.Write(ref this.peerReason, (int)frame.GoodbyeReason);
                 break;
             default:
                 this.Violation($"unknown frame kind {(int)frame.Kind}");
@@ -297,7 +297,7 @@ internal sealed class IpcConnection : IFrameReceiver
     }
 
     /// <summary>Numbers and registers a call, writes its frame, and arms its cancellation and timeout.</summary>
-    private long Start(PendingCall call, FrameKind kind, string channel, ReadOnlyMemory<byte> payload, long[]? ports, long portId, TimeSpan? timeout, CancellationToken cancellationToken)
+    private long Start(PendingCall call, FrameKind kind, string channel, ReadOnlyMemory<byte> payload, TransferredPort[]? ports, int initialCredit, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         // A counter, not pending.Count, which takes every lock of the dictionary.
         if (Volatile.Read(ref this.pendingCount) >= this.maxPendingCalls)
@@ -311,7 +311,9 @@ internal sealed class IpcConnection : IFrameReceiver
         Interlocked.Increment(ref this.pendingCount);
         try
         {
-            this.Write(new Frame(kind, id, channel, payload, ports, portId, trace));
+            this.Write(kind == FrameKind.InvokeStream
+                ? Frame.InvokeStream(id, channel, payload, initialCredit, trace)
+                : Frame.Call(kind, id, channel, payload, ports, trace));
         }
         catch (Exception ex)
         {
@@ -354,7 +356,7 @@ internal sealed class IpcConnection : IFrameReceiver
         {
             call.Release();
             end(call);
-            this.TryWrite(new Frame(FrameKind.Cancel, callId, string.Empty, ReadOnlyMemory<byte>.Empty));
+            this.TryWrite(Frame.Cancel(callId));
         }
     }
 
@@ -433,9 +435,9 @@ internal sealed class IpcConnection : IFrameReceiver
 
     private void Credit(Frame frame)
     {
-        if (frame.PortId <= 0 || frame.PortId > int.MaxValue)
+        if (frame.CreditCount <= 0 || frame.CreditCount > int.MaxValue)
         {
-            this.Violation($"a stream credit of {frame.PortId}");
+            this.Violation($"a stream credit of {frame.CreditCount}");
             return;
         }
 
@@ -444,7 +446,7 @@ internal sealed class IpcConnection : IFrameReceiver
         {
             try
             {
-                call.Credits.Release((int)frame.PortId);
+                call.Credits.Release((int)frame.CreditCount);
             }
             catch (Exception ex) when (ex is SemaphoreFullException or ObjectDisposedException)
             {
