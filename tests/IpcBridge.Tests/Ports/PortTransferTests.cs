@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using IpcBridge.Tests.Infrastructure;
 
@@ -451,10 +452,16 @@ public class PortTransferTests
         var entered = Signal.Create<bool>();
         var gate = Signal.Create<bool>();
         var back = Signal.Create<PortProbe>();
+        var atSecond = Signal.Create<bool>();
 
-        // The second renderer hands the port straight back: it returns to main over a second link while the first
-        // renderer is still passing back what main had sent it.
-        TestRenderer second = await bridge.AddRendererAsync(preload: (ipc, _) => ipc.On("port", (e, _) => ipc.PostMessage("back", null, e.Ports)));
+        // The second renderer hands the port back once main has forwarded it some of what the first renderer passes
+        // back: the port returns to main over a second link while the first renderer is still passing back the rest.
+        TestRenderer second = await bridge.AddRendererAsync(preload: (ipc, _) => ipc.On("port", (e, _) =>
+        {
+            atSecond.TrySetResult(true);
+            SpinWait.SpinUntil(() => bridge.Main.Ports.ForwardedFrames >= inFlight / 6, Signal.Timeout).Should().BeTrue();
+            ipc.PostMessage("back", null, e.Ports);
+        }));
         bridge.IpcMain.On("give", (e, _) => second.WebContents.PostMessage("port", null, e.Ports));
         bridge.IpcMain.On("back", (e, _) => back.TrySetResult(StartProbe(e.Ports[0])));
         TestRenderer first = await bridge.AddRendererAsync(preload: (ipc, _) => ipc.On("port", (e, _) =>
@@ -462,6 +469,9 @@ public class PortTransferTests
             entered.TrySetResult(true);
             gate.Task.Wait(Signal.Timeout);
             ipc.PostMessage("give", null, e.Ports);
+
+            // What main sent the port here is passed back only once the port is at the second renderer.
+            atSecond.Task.Wait(Signal.Timeout);
         }));
         var channel = new MessageChannelMain();
 
