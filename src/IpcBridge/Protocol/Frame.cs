@@ -98,6 +98,9 @@ internal sealed class Frame
     /// <summary>The caller of stream <paramref name="callId"/> consumed <paramref name="count"/> more items.</summary>
     public static Frame StreamCredit(long callId, int count) => new(FrameKind.StreamCredit, callId, string.Empty, ReadOnlyMemory<byte>.Empty, null, count);
 
+    /// <summary>An endpoint's preload returned (an empty <paramref name="body"/>) or threw (an <see cref="ErrorPayload"/>).</summary>
+    public static Frame Ready(ReadOnlyMemory<byte> body) => new(FrameKind.Ready, 0, string.Empty, body);
+
     /// <summary>The sender closes the link for <paramref name="reason"/>; nothing follows.</summary>
     public static Frame Goodbye(DisconnectReason reason) => new(FrameKind.Goodbye, (long)reason, string.Empty, ReadOnlyMemory<byte>.Empty);
 

@@ -23,6 +23,7 @@ internal sealed class IpcConnection : IFrameReceiver
     private readonly ILogger logger;
     private readonly OutboundCalls calls;
     private readonly InboundCalls inbound = new();
+    private readonly TaskCompletionSource<ReadOnlyMemory<byte>?> ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IpcDisconnectedException? closedReason;
 
     /// <summary>The <see cref="DisconnectReason"/> the peer gave in its Goodbye, or -1.</summary>
@@ -53,6 +54,14 @@ internal sealed class IpcConnection : IFrameReceiver
     public Action<IpcFrameTrace>? FrameTrace { get; set; }
 
     public bool IsClosed => Volatile.Read(ref this.closedReason) is not null;
+
+    /// <summary>
+    /// Gets, on main's side of an endpoint's link, a task that completes with the endpoint's <see cref="FrameKind.Ready"/>
+    /// payload (empty once its preload returned, an <see cref="ErrorPayload"/> when it threw), or with
+    /// <see langword="null"/> when the link ends first (<see cref="ClosedReason"/> says why). It never faults, so a link
+    /// nobody waits on leaves no unobserved exception behind.
+    /// </summary>
+    public Task<ReadOnlyMemory<byte>?> Ready => this.ready.Task;
 
     public IpcDisconnectedException? ClosedReason => Volatile.Read(ref this.closedReason);
 
@@ -127,6 +136,17 @@ internal sealed class IpcConnection : IFrameReceiver
         }
     }
 
+    /// <summary>Tells main this endpoint's preload has returned (<paramref name="preloadFailure"/> is null) or threw.</summary>
+    public void SendReady(Exception? preloadFailure)
+    {
+        ReadOnlyMemory<byte> body = preloadFailure is null
+            ? ReadOnlyMemory<byte>.Empty
+            : System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+                new ErrorPayload { Code = ErrorCode.HandlerFailed, Message = preloadFailure.Message, Type = preloadFailure.GetType().FullName, Stack = preloadFailure.StackTrace },
+                ProtocolJsonContext.Default.ErrorPayload);
+        this.Write(Frame.Ready(body));
+    }
+
     public void SendResult(long callId, ReadOnlyMemory<byte> payload) => this.TryWrite(Frame.Result(callId, payload));
 
     public void SendError(long callId, ErrorPayload error)
@@ -197,6 +217,9 @@ internal sealed class IpcConnection : IFrameReceiver
             case FrameKind.StreamCredit:
                 this.OnStreamCredit(frame);
                 break;
+            case FrameKind.Ready:
+                this.OnReady(frame);
+                break;
             case FrameKind.Goodbye:
                 this.OnGoodbye(frame);
                 break;
@@ -224,6 +247,7 @@ internal sealed class IpcConnection : IFrameReceiver
 
         this.calls.FailAll(reason);
         this.inbound.CancelAll();
+        this.ready.TrySetResult(null);
         if (!this.dispatcher.Enqueue(() => this.handler.HandleClosed(this, reason)))
         {
             // The endpoint's dispatcher has shut down (the endpoint is being disposed): run the close logic now.
@@ -433,6 +457,19 @@ internal sealed class IpcConnection : IFrameReceiver
         if (this.inbound.TryGet(frame.CallId, out InboundCalls.Call? call) && call.Credit is not null && !call.Credit.TryGrant((int)count))
         {
             this.Violation($"more stream credit for call {frame.CallId} than items sent");
+        }
+    }
+
+    /// <summary>Only an endpoint tells main it is ready, once, on its link to main.</summary>
+    private void OnReady(Frame frame)
+    {
+        if (!this.dispatcher.IsMain || this.IsPeerLink)
+        {
+            this.Violation("a Ready frame, which only an endpoint sends to main");
+        }
+        else if (!this.ready.TrySetResult(frame.Payload))
+        {
+            this.Violation("a second Ready frame");
         }
     }
 
