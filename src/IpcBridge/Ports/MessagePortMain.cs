@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Threading;
@@ -463,26 +464,7 @@ public sealed class MessagePortMain : IIpcCapability
                             return false;
                         }
 
-                        if (this.partner is null && FrameDispatcher.Current is not null)
-                        {
-                            // The ack that frees room arrives as a frame for this endpoint's dispatcher, which is the
-                            // thread that would wait for it. A local partner acks from its own drain, so that may wait.
-                            throw new InvalidOperationException(
-                                $"PostMessage on {this} was called on an endpoint's dispatch thread (inside a listener or handler) while the receiver " +
-                                $"already has {limit.Capacity} messages waiting. Waiting for room there would deadlock, because the receiver's " +
-                                "acknowledgement is dispatched on that same thread. Use PostMessageAsync, or post from another thread.");
-                        }
-
-                        this.blockedPosts++;
-                        try
-                        {
-                            Monitor.Wait(this.gate);
-                        }
-                        finally
-                        {
-                            this.blockedPosts--;
-                        }
-
+                        this.WaitForRoomLocked(limit);
                         break;
                 }
             }
@@ -492,8 +474,38 @@ public sealed class MessagePortMain : IIpcCapability
         }
     }
 
+    /// <summary>Blocks until an ack, a close or a transfer wakes the sender; refuses where waiting could only deadlock.</summary>
+    private void WaitForRoomLocked(QueueLimit limit)
+    {
+        this.AssertLocked();
+        if (this.partner is null && FrameDispatcher.Current is not null)
+        {
+            // The ack that frees room arrives as a frame for this endpoint's dispatcher, which is the
+            // thread that would wait for it. A local partner acks from its own drain, so that may wait.
+            throw new InvalidOperationException(
+                $"PostMessage on {this} was called on an endpoint's dispatch thread (inside a listener or handler) while the receiver " +
+                $"already has {limit.Capacity} messages waiting. Waiting for room there would deadlock, because the receiver's " +
+                "acknowledgement is dispatched on that same thread. Use PostMessageAsync, or post from another thread.");
+        }
+
+        this.blockedPosts++;
+        try
+        {
+            Monitor.Wait(this.gate);
+        }
+        finally
+        {
+            this.blockedPosts--;
+        }
+    }
+
+    /// <summary>Checks, in debug builds, that the caller holds this port's lock, as every <c>*Locked</c> method requires.</summary>
+    [Conditional("DEBUG")]
+    private void AssertLocked() => Debug.Assert(Monitor.IsEntered(this.gate), "The caller must hold the port's lock.");
+
     private void WakeSendersLocked()
     {
+        this.AssertLocked();
         Monitor.PulseAll(this.gate);
         this.creditWaiter?.TrySetResult(true);
         this.creditWaiter = null;
@@ -555,6 +567,7 @@ public sealed class MessagePortMain : IIpcCapability
 
     private void ScheduleDrainLocked()
     {
+        this.AssertLocked();
         if (this.started && !this.draining && (this.inbox.Count > 0 || this.state == State.Closed))
         {
             this.draining = true;
@@ -583,29 +596,35 @@ public sealed class MessagePortMain : IIpcCapability
                 next = this.inbox.Dequeue();
             }
 
-            EventHandler<MessageEventArgs>? handlers = this.Message;
-            if (handlers is not null)
-            {
-                var e = new MessageEventArgs(next.Payload, this.Serializer, next.Ports);
-
-                // Each handler on its own, so one that throws does not starve the others.
-                foreach (EventHandler<MessageEventArgs> handler in handlers.GetInvocationList())
-                {
-                    try
-                    {
-                        handler(this, e);
-                    }
-                    catch (Exception ex)
-                    {
-                        this.ReportHandlerFailure(nameof(this.Message), ex);
-                    }
-                }
-            }
-
+            this.RaiseMessage(next);
             this.AckHandled();
         }
 
         this.RaiseClosed();
+    }
+
+    private void RaiseMessage(Delivery delivery)
+    {
+        EventHandler<MessageEventArgs>? handlers = this.Message;
+        if (handlers is null)
+        {
+            return;
+        }
+
+        var e = new MessageEventArgs(delivery.Payload, this.Serializer, delivery.Ports);
+
+        // Each handler on its own, so one that throws does not starve the others.
+        foreach (EventHandler<MessageEventArgs> handler in handlers.GetInvocationList())
+        {
+            try
+            {
+                handler(this, e);
+            }
+            catch (Exception ex)
+            {
+                this.ReportHandlerFailure(nameof(this.Message), ex);
+            }
+        }
     }
 
     private void RaiseClosed()

@@ -296,10 +296,8 @@ internal sealed class PeerLinks
                 ? await this.mux.OfferChannelAsync(name, cts.Token).ConfigureAwait(false)
                 : await this.mux.AcceptChannelAsync(name, cts.Token).ConfigureAwait(false);
             var framed = new FramedStream(channel, channel, this.owner.options.MaxFrameSize);
-            var link = new IpcConnection(new StreamTransport(framed), this.owner.dispatcher, new PeerLinkHandler(this.owner.router), this.owner.serializer, this.owner.logger, this.owner.options.MaxPendingCalls)
+            var link = new IpcConnection(new StreamTransport(framed), this.owner.dispatcher, new PeerLinkHandler(this.owner.router), this.owner.serializer, this.owner.logger, this.owner.options.MaxPendingCalls, isPeerLink: true)
             {
-                IsPeerLink = true,
-                PeerEndpointId = this.peerId,
                 EndpointId = this.peerId,
                 FrameTrace = this.owner.options.FrameTrace,
             };

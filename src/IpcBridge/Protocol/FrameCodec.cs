@@ -25,6 +25,9 @@ internal static class FrameCodec
     /// <summary>The largest header: kind, a trace context, three 10-byte varints and the port count.</summary>
     private const int MaxFixedHeader = 1 + TraceSize + (4 * 10);
 
+    /// <summary>The most bytes one transferred port takes: three 10-byte varints.</summary>
+    private const int PortTripleMax = 3 * 10;
+
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Writes one frame, length prefix included.</summary>
@@ -41,9 +44,9 @@ internal static class FrameCodec
     public static void WriteHeader(IBufferWriter<byte> writer, Frame frame)
     {
         int channelBytes = frame.Channel.Length == 0 ? 0 : Utf8.GetByteCount(frame.Channel);
-        long[]? ports = frame.Ports;
+        TransferredPort[]? ports = frame.Ports;
         int portCount = ports?.Length ?? 0;
-        int headerMax = LengthPrefixSize + MaxFixedHeader + channelBytes + (portCount * 10);
+        int headerMax = LengthPrefixSize + MaxFixedHeader + channelBytes + (portCount * PortTripleMax);
         Span<byte> span = writer.GetSpan(headerMax);
         int at = LengthPrefixSize;
         ActivityContext trace = frame.Trace;
@@ -68,11 +71,7 @@ internal static class FrameCodec
             at += GetBytes(frame.Channel, span.Slice(at, channelBytes));
         }
 
-        at += WriteVarint(span.Slice(at), (ulong)portCount);
-        for (int i = 0; i < portCount; i++)
-        {
-            at += WriteVarint(span.Slice(at), (ulong)ports![i]);
-        }
+        at += WritePorts(span.Slice(at), ports);
 
         int length = at - LengthPrefixSize + frame.Payload.Length;
         BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)length);
@@ -125,6 +124,7 @@ internal static class FrameCodec
 
     /// <summary>Parses a frame's body (everything after the length prefix); the frame keeps <paramref name="bytes"/> as its payload's store.</summary>
     /// <exception cref="IpcProtocolException">The bytes are not a valid frame.</exception>
+    /// <remarks>One pass over the header in wire order, each field read and checked where it lies; kept whole so it reads as the layout does.</remarks>
     public static Frame Parse(byte[] bytes)
     {
         ReadOnlySpan<byte> span = bytes;
@@ -172,22 +172,50 @@ internal static class FrameCodec
             throw new IpcProtocolException("more ports than bytes in its frame");
         }
 
-        long[]? ports = null;
-        if (portCount > 0)
-        {
-            if (portCount % 3 != 0)
-            {
-                throw new IpcProtocolException("a port list that is not whole (id, partner, limit) triples");
-            }
+        TransferredPort[]? ports = ReadPorts(span, ref at, portCount);
 
-            ports = new long[portCount];
-            for (ulong i = 0; i < portCount; i++)
+        return new Frame(kind, callId, channel, new ReadOnlyMemory<byte>(bytes, at, bytes.Length - at), ports, portId, trace);
+    }
+
+    /// <summary>Writes the port count (of varints, three per port) and each port's (id, partner id, limit) triple.</summary>
+    private static int WritePorts(Span<byte> span, TransferredPort[]? ports)
+    {
+        int at = WriteVarint(span, (ulong)(ports?.Length ?? 0) * 3);
+        if (ports is not null)
+        {
+            foreach (TransferredPort port in ports)
             {
-                ports[i] = (long)ReadVarint(span, ref at);
+                at += WriteVarint(span.Slice(at), (ulong)port.Id);
+                at += WriteVarint(span.Slice(at), (ulong)port.PartnerId);
+                at += WriteVarint(span.Slice(at), (ulong)port.EncodedLimit);
             }
         }
 
-        return new Frame(kind, callId, channel, new ReadOnlyMemory<byte>(bytes, at, bytes.Length - at), ports, portId, trace);
+        return at;
+    }
+
+    /// <summary>Reads <paramref name="count"/> varints as (id, partner id, limit) triples.</summary>
+    private static TransferredPort[]? ReadPorts(ReadOnlySpan<byte> span, ref int at, ulong count)
+    {
+        if (count == 0)
+        {
+            return null;
+        }
+
+        if (count % 3 != 0)
+        {
+            throw new IpcProtocolException("a port list that is not whole (id, partner, limit) triples");
+        }
+
+        var ports = new TransferredPort[count / 3];
+        for (int i = 0; i < ports.Length; i++)
+        {
+            long id = (long)ReadVarint(span, ref at);
+            long partnerId = (long)ReadVarint(span, ref at);
+            ports[i] = new TransferredPort(id, partnerId, (long)ReadVarint(span, ref at));
+        }
+
+        return ports;
     }
 
     private static int WriteVarint(Span<byte> span, ulong value)

@@ -27,10 +27,10 @@ internal enum FrameKind : byte
     /// <summary>The partner of the port named by <see cref="Frame.PortId"/> was closed.</summary>
     PortClose = 8,
 
-    /// <summary>The partner of the port named by <see cref="Frame.PortId"/> handled <see cref="Frame.CallId"/> more messages (credit for bounded ports).</summary>
+    /// <summary>The partner of the port named by <see cref="Frame.PortId"/> handled <see cref="Frame.AckCount"/> more messages (credit for bounded ports).</summary>
     PortAck = 9,
 
-    /// <summary>The sender is closing the link; <see cref="Frame.CallId"/> carries its <see cref="DisconnectReason"/>. Nothing follows it.</summary>
+    /// <summary>The sender is closing the link; <see cref="Frame.GoodbyeReason"/> carries its <see cref="DisconnectReason"/>. Nothing follows it.</summary>
     Goodbye = 10,
 
     /// <summary>Main asks an endpoint to listen for a direct peer link (a call; the result is the address).</summary>
@@ -45,13 +45,13 @@ internal enum FrameKind : byte
     /// <summary>Marks the last frame for the port named by <see cref="Frame.PortId"/> on its old route; what came over the new route may follow.</summary>
     PortFence = 14,
 
-    /// <summary>A request for a handler's stream of items; <see cref="Frame.PortId"/> carries the caller's initial credit. Answered by StreamItem frames, then Result (the end) or Error.</summary>
+    /// <summary>A request for a handler's stream of items; <see cref="Frame.InitialCredit"/> is the caller's initial credit. Answered by StreamItem frames, then Result (the end) or Error.</summary>
     InvokeStream = 15,
 
     /// <summary>One item of the stream answering call <see cref="Frame.CallId"/>; the payload is one JSON value.</summary>
     StreamItem = 16,
 
-    /// <summary>The caller of stream <see cref="Frame.CallId"/> consumed <see cref="Frame.PortId"/> more items: the producer may send that many more.</summary>
+    /// <summary>The caller of stream <see cref="Frame.CallId"/> consumed <see cref="Frame.CreditCount"/> more items: the producer may send that many more.</summary>
     StreamCredit = 17,
 
     /// <summary>

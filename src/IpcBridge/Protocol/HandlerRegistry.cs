@@ -61,9 +61,9 @@ internal sealed class HandlerRegistry<TEvent>
     {
         string channel = frame.Channel;
         bool streaming = frame.Kind == FrameKind.InvokeStream;
-        if (streaming && frame.PortId < 1)
+        if (streaming && frame.InitialCredit < 1)
         {
-            connection.Violation($"a stream invoke on '{channel}' granting {frame.PortId} items of credit");
+            connection.Violation($"a stream invoke on '{channel}' granting {frame.InitialCredit} items of credit");
             return;
         }
 
@@ -75,7 +75,7 @@ internal sealed class HandlerRegistry<TEvent>
         }
 
         CancellationToken token = streaming
-            ? connection.BeginInboundStream(frame.CallId, channel, (int)Math.Min(frame.PortId, int.MaxValue))
+            ? connection.BeginInboundStream(frame.CallId, channel, (int)Math.Min(frame.InitialCredit, int.MaxValue))
             : connection.BeginInbound(frame.CallId, channel);
         TEvent e = createEvent(token);
 
@@ -87,27 +87,10 @@ internal sealed class HandlerRegistry<TEvent>
             if (streaming)
             {
                 _ = RunStreamAsync(connection, frame.CallId, entry.Stream!, e, args, span, token);
-                return;
-            }
-
-            ValueTask<ReadOnlyMemory<byte>> pending;
-            try
-            {
-                pending = entry.Unary!(e, args);
-            }
-            catch (Exception ex)
-            {
-                Fail(connection, frame.CallId, ex, span);
-                return;
-            }
-
-            if (pending.IsCompletedSuccessfully)
-            {
-                Succeed(connection, frame.CallId, pending.Result, span);
             }
             else
             {
-                _ = CompleteAsync(connection, frame.CallId, pending, span);
+                RunUnary(connection, frame.CallId, entry.Unary!, e, args, span);
             }
         }
         finally
@@ -242,6 +225,30 @@ internal sealed class HandlerRegistry<TEvent>
         }
 
         Succeed(connection, callId, result, span);
+    }
+
+    /// <summary>Runs a one-result handler and answers with what it returns, at once when it completed synchronously.</summary>
+    private static void RunUnary(IpcConnection connection, long callId, UnaryHandler handler, TEvent e, IpcArgs args, Activity? span)
+    {
+        ValueTask<ReadOnlyMemory<byte>> pending;
+        try
+        {
+            pending = handler(e, args);
+        }
+        catch (Exception ex)
+        {
+            Fail(connection, callId, ex, span);
+            return;
+        }
+
+        if (pending.IsCompletedSuccessfully)
+        {
+            Succeed(connection, callId, pending.Result, span);
+        }
+        else
+        {
+            _ = CompleteAsync(connection, callId, pending, span);
+        }
     }
 
     private static async Task RunStreamAsync(IpcConnection connection, long callId, StreamHandler handler, TEvent e, IpcArgs args, Activity? span, CancellationToken token)

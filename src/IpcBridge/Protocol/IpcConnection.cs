@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
@@ -11,8 +10,10 @@ using Microsoft.Extensions.Logging;
 namespace IpcBridge.Protocol;
 
 /// <summary>
-/// One end of a link between two endpoints: numbers calls, pairs answers with callers, queues requests on the
-/// endpoint's dispatcher, and fails everything pending when the link ends. Transport-agnostic.
+/// One end of a link between two endpoints: writes frames, hands requests to the endpoint's dispatcher, and fails
+/// everything pending when the link ends. Transport-agnostic. The calls it made are matched with their answers by
+/// <see cref="OutboundCalls"/>, the calls it handles are tracked by <see cref="InboundCalls"/>, and a stream's flow
+/// control is a <see cref="StreamCredit"/> at each end.
 /// </summary>
 internal sealed class IpcConnection : IFrameReceiver
 {
@@ -20,36 +21,33 @@ internal sealed class IpcConnection : IFrameReceiver
     private readonly FrameDispatcher dispatcher;
     private readonly IFrameHandler handler;
     private readonly ILogger logger;
-    private readonly int maxPendingCalls;
-    private readonly ConcurrentDictionary<long, PendingCall> pending = new();
-    private readonly ConcurrentDictionary<long, InboundCall> inbound = new();
-    private long lastCallId;
-    private int pendingCount;
+    private readonly OutboundCalls calls;
+    private readonly InboundCalls inbound = new();
     private readonly TaskCompletionSource<ReadOnlyMemory<byte>?> ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IpcDisconnectedException? closedReason;
+
+    /// <summary>The <see cref="DisconnectReason"/> the peer gave in its Goodbye, or -1.</summary>
     private int peerReason = -1;
 
-    public IpcConnection(IFrameTransport transport, FrameDispatcher dispatcher, IFrameHandler handler, PayloadSerializer serializer, ILogger logger, int maxPendingCalls)
+    public IpcConnection(IFrameTransport transport, FrameDispatcher dispatcher, IFrameHandler handler, PayloadSerializer serializer, ILogger logger, int maxPendingCalls, bool isPeerLink = false)
     {
         this.transport = transport;
         this.dispatcher = dispatcher;
         this.handler = handler;
         this.Serializer = serializer;
         this.logger = logger;
-        this.maxPendingCalls = maxPendingCalls;
+        this.calls = new OutboundCalls(maxPendingCalls);
+        this.IsPeerLink = isPeerLink;
     }
 
     public PayloadSerializer Serializer { get; }
 
-    /// <summary>Gets or sets a value indicating whether this is a direct link between two renderers, carrying port frames only.</summary>
-    public bool IsPeerLink { get; set; }
-
-    /// <summary>Gets or sets the endpoint id of the other side, for peer links.</summary>
-    public int PeerEndpointId { get; set; }
+    /// <summary>Gets a value indicating whether this is a direct link between two renderers, carrying port frames only.</summary>
+    public bool IsPeerLink { get; }
 
     public FrameDispatcher Dispatcher => this.dispatcher;
 
-    /// <summary>Gets or sets the id of the renderer or work endpoint this link belongs to, for traces and spans.</summary>
+    /// <summary>Gets or sets the id of the renderer or work endpoint this link belongs to (for a peer link, the peer's), for traces and spans.</summary>
     public int EndpointId { get; set; }
 
     /// <summary>Gets or sets the opt-in frame trace (<see cref="IpcBridgeOptions.FrameTrace"/>).</summary>
@@ -92,14 +90,14 @@ internal sealed class IpcConnection : IFrameReceiver
     }
 
     /// <summary>Sends a call frame and returns its answer's payload.</summary>
-    public Task<ReadOnlyMemory<byte>> CallAsync(FrameKind kind, string channel, ReadOnlyMemory<byte> payload, long[]? ports, CancellationToken cancellationToken, out long callId)
+    public Task<ReadOnlyMemory<byte>> CallAsync(FrameKind kind, string channel, ReadOnlyMemory<byte> payload, TransferredPort[]? ports, CancellationToken cancellationToken, out long callId)
         => this.CallAsync(kind, channel, payload, ports, null, cancellationToken, out callId);
 
     /// <summary>
     /// Sends a call frame and returns its answer's payload. With a <paramref name="timeout"/>, the call fails with
     /// <see cref="IpcTimeoutException"/> when no answer came in time, and the handler's token is cancelled.
     /// </summary>
-    public Task<ReadOnlyMemory<byte>> CallAsync(FrameKind kind, string channel, ReadOnlyMemory<byte> payload, long[]? ports, TimeSpan? timeout, CancellationToken cancellationToken, out long callId)
+    public Task<ReadOnlyMemory<byte>> CallAsync(FrameKind kind, string channel, ReadOnlyMemory<byte> payload, TransferredPort[]? ports, TimeSpan? timeout, CancellationToken cancellationToken, out long callId)
     {
         callId = 0;
         if (cancellationToken.IsCancellationRequested)
@@ -122,8 +120,7 @@ internal sealed class IpcConnection : IFrameReceiver
     }
 
     /// <summary>Tells the producer of stream <paramref name="callId"/> that <paramref name="count"/> more items were consumed.</summary>
-    public void GrantCredit(long callId, int count)
-        => this.TryWrite(new Frame(FrameKind.StreamCredit, callId, string.Empty, ReadOnlyMemory<byte>.Empty, null, count));
+    public void GrantCredit(long callId, int count) => this.TryWrite(Frame.StreamCredit(callId, count));
 
     /// <summary>
     /// Abandons a call whose caller stopped waiting (sync timeout, a stream disposed early); a late answer is ignored.
@@ -131,11 +128,11 @@ internal sealed class IpcConnection : IFrameReceiver
     /// </summary>
     public void Abandon(long callId, Exception? reason = null)
     {
-        if (this.TryTakePending(callId, out PendingCall? call))
+        if (this.calls.TryTake(callId, out PendingCall? call))
         {
             call.Release();
             call.Abandoned(reason);
-            this.TryWrite(new Frame(FrameKind.Cancel, callId, string.Empty, ReadOnlyMemory<byte>.Empty));
+            this.TryWrite(Frame.Cancel(callId));
         }
     }
 
@@ -147,46 +144,39 @@ internal sealed class IpcConnection : IFrameReceiver
             : System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
                 new ErrorPayload { Code = ErrorCode.HandlerFailed, Message = preloadFailure.Message, Type = preloadFailure.GetType().FullName, Stack = preloadFailure.StackTrace },
                 ProtocolJsonContext.Default.ErrorPayload);
-        this.Write(new Frame(FrameKind.Ready, 0, string.Empty, body));
+        this.Write(Frame.Ready(body));
     }
 
-    public void SendResult(long callId, ReadOnlyMemory<byte> payload)
-        => this.TryWrite(new Frame(FrameKind.Result, callId, string.Empty, payload));
+    public void SendResult(long callId, ReadOnlyMemory<byte> payload) => this.TryWrite(Frame.Result(callId, payload));
 
     public void SendError(long callId, ErrorPayload error)
     {
         byte[] body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(error, ProtocolJsonContext.Default.ErrorPayload);
-        this.TryWrite(new Frame(FrameKind.Error, callId, string.Empty, body));
+        this.TryWrite(Frame.Error(callId, body));
     }
 
     /// <summary>Tracks an inbound call so a Cancel frame or the end of the link can cancel its handler.</summary>
-    public CancellationToken BeginInbound(long callId, string channel) => this.Track(callId, new InboundCall(channel, null));
+    public CancellationToken BeginInbound(long callId, string channel) => this.Track(callId, channel, null);
 
     /// <summary>Tracks an inbound stream call whose caller granted <paramref name="window"/> items of credit.</summary>
-    public CancellationToken BeginInboundStream(long callId, string channel, int window) => this.Track(callId, new InboundCall(channel, new SemaphoreSlim(window, window)));
+    public CancellationToken BeginInboundStream(long callId, string channel, int window) => this.Track(callId, channel, new StreamCredit(window));
 
     /// <summary>Sends one item of an inbound stream once the caller has credit for it.</summary>
     public async ValueTask SendStreamItemAsync(long callId, ReadOnlyMemory<byte> item, CancellationToken cancellationToken)
     {
-        if (!this.inbound.TryGetValue(callId, out InboundCall? call) || call.Credits is null)
+        if (!this.inbound.TryGet(callId, out InboundCalls.Call? call) || call.Credit is null)
         {
             throw new InvalidOperationException($"Call {callId} is not a stream in progress.");
         }
 
-        await call.Credits.WaitAsync(cancellationToken).ConfigureAwait(false);
-        this.Write(new Frame(FrameKind.StreamItem, callId, string.Empty, item));
+        await call.Credit.SpendAsync(cancellationToken).ConfigureAwait(false);
+        this.Write(Frame.StreamItem(callId, item));
     }
 
     /// <summary>Gets a value indicating whether the inbound call's token was cancelled (by the caller, its timeout, or the link ending).</summary>
-    public bool IsInboundCancelled(long callId) => this.inbound.TryGetValue(callId, out InboundCall? call) && call.Cancellation.IsCancellationRequested;
+    public bool IsInboundCancelled(long callId) => this.inbound.IsCancelled(callId);
 
-    public void EndInbound(long callId)
-    {
-        if (this.inbound.TryRemove(callId, out InboundCall? call))
-        {
-            call.Dispose();
-        }
-    }
+    public void EndInbound(long callId) => this.inbound.End(callId);
 
     /// <summary>Closes the link, telling the peer why first; both ends fail their pending calls.</summary>
     public void Close(IpcDisconnectedException reason)
@@ -195,7 +185,7 @@ internal sealed class IpcConnection : IFrameReceiver
         {
             try
             {
-                this.transport.Write(new Frame(FrameKind.Goodbye, (long)reason.Reason, string.Empty, ReadOnlyMemory<byte>.Empty));
+                this.transport.Write(Frame.Goodbye(reason.Reason));
             }
             catch (IpcDisconnectedException)
             {
@@ -206,6 +196,7 @@ internal sealed class IpcConnection : IFrameReceiver
         this.transport.Close(reason);
     }
 
+    /// <summary>The read loop's one entry: answers are matched here, on the transport's thread; requests go to the dispatcher.</summary>
     void IFrameReceiver.OnFrame(Frame frame)
     {
         Telemetry.Count(frame, sent: false);
@@ -218,38 +209,22 @@ internal sealed class IpcConnection : IFrameReceiver
         {
             case FrameKind.Result:
             case FrameKind.Error:
-                this.Complete(frame);
+                this.OnAnswer(frame);
                 break;
             case FrameKind.StreamItem:
-                this.Deliver(frame);
+                this.OnStreamItem(frame);
                 break;
             case FrameKind.StreamCredit:
-                this.Credit(frame);
-                break;
-            case FrameKind.Send:
-            case FrameKind.SendSync:
-            case FrameKind.Invoke:
-            case FrameKind.InvokeStream:
-            case FrameKind.Cancel:
-            case FrameKind.PortMessage:
-            case FrameKind.PortClose:
-            case FrameKind.PortAck:
-            case FrameKind.PortFence:
-            case FrameKind.PeerListen:
-            case FrameKind.PeerConnect:
-            case FrameKind.PortMove:
-                if (!this.dispatcher.Enqueue(this, frame))
-                {
-                    Log.FrameAfterShutdown(this.logger, frame.Kind, frame.Channel);
-                }
-
+                this.OnStreamCredit(frame);
                 break;
             case FrameKind.Ready:
                 this.OnReady(frame);
                 break;
             case FrameKind.Goodbye:
-                // Remembered, so that when the stream ends the peer's reason (e.g. main disposed) is reported, not a bare end of stream.
-                Volatile.Write(ref this.peerReason, (int)frame.CallId);
+                this.OnGoodbye(frame);
+                break;
+            case var kind when IsDispatched(kind):
+                this.OnRequest(frame);
                 break;
             default:
                 this.Violation($"unknown frame kind {(int)frame.Kind}");
@@ -259,12 +234,7 @@ internal sealed class IpcConnection : IFrameReceiver
 
     void IFrameReceiver.OnTransportClosed(IpcDisconnectedException reason)
     {
-        int told = Volatile.Read(ref this.peerReason);
-        if (told >= 0 && reason.Reason == DisconnectReason.RemoteClosed && told != (int)DisconnectReason.LocalClosed && Enum.IsDefined(typeof(DisconnectReason), told))
-        {
-            reason = new IpcDisconnectedException(reason.Message, (DisconnectReason)told, reason);
-        }
-
+        reason = this.WithPeersReason(reason);
         if (Interlocked.CompareExchange(ref this.closedReason, reason, null) is not null)
         {
             return;
@@ -275,23 +245,9 @@ internal sealed class IpcConnection : IFrameReceiver
             Log.ProtocolViolation(this.logger, violation.Message);
         }
 
-        foreach (long id in this.pending.Keys)
-        {
-            if (this.TryTakePending(id, out PendingCall? call))
-            {
-                call.Release();
-                call.Fail(new IpcDisconnectedException(
-                    $"The call on channel '{call.Channel}' could not complete: {reason.Message}", reason.Reason, reason));
-            }
-        }
-
-        foreach (InboundCall call in this.inbound.Values)
-        {
-            call.Cancel();
-        }
-
+        this.calls.FailAll(reason);
+        this.inbound.CancelAll();
         this.ready.TrySetResult(null);
-
         if (!this.dispatcher.Enqueue(() => this.handler.HandleClosed(this, reason)))
         {
             // The endpoint's dispatcher has shut down (the endpoint is being disposed): run the close logic now.
@@ -304,28 +260,11 @@ internal sealed class IpcConnection : IFrameReceiver
     {
         if (frame.Kind == FrameKind.Cancel)
         {
-            if (this.inbound.TryGetValue(frame.CallId, out InboundCall? call))
-            {
-                call.Cancel();
-            }
-
+            this.inbound.Cancel(frame.CallId);
             return;
         }
 
         this.handler.HandleFrame(this, frame);
-    }
-
-    /// <summary>Only an endpoint tells main it is ready, once, on its link to main.</summary>
-    private void OnReady(Frame frame)
-    {
-        if (!this.dispatcher.IsMain || this.IsPeerLink)
-        {
-            this.Violation("a Ready frame, which only an endpoint sends to main");
-        }
-        else if (!this.ready.TrySetResult(frame.Payload))
-        {
-            this.Violation("a second Ready frame");
-        }
     }
 
     /// <summary>Disconnects a peer that broke the protocol; other links are unaffected.</summary>
@@ -334,38 +273,44 @@ internal sealed class IpcConnection : IFrameReceiver
         this.Close(new IpcDisconnectedException($"The peer broke the protocol: {what}.", DisconnectReason.ProtocolViolation, new IpcProtocolException(what)));
     }
 
-    /// <summary>Numbers and registers a call, writes its frame, and arms its cancellation and timeout.</summary>
-    private long Start(PendingCall call, FrameKind kind, string channel, ReadOnlyMemory<byte> payload, long[]? ports, long portId, TimeSpan? timeout, CancellationToken cancellationToken)
-    {
-        // A counter, not pending.Count, which takes every lock of the dictionary.
-        if (Volatile.Read(ref this.pendingCount) >= this.maxPendingCalls)
-        {
-            throw new IpcException($"Too many pending calls on this link ({this.maxPendingCalls}); see IpcBridgeOptions.MaxPendingCalls.");
-        }
+    /// <summary>Gets a value indicating whether frames of <paramref name="kind"/> go through the endpoint's dispatcher, in order with user code.</summary>
+    private static bool IsDispatched(FrameKind kind) => kind is FrameKind.Send or FrameKind.SendSync or FrameKind.Invoke or FrameKind.InvokeStream
+        or FrameKind.Cancel or FrameKind.PortMessage or FrameKind.PortClose or FrameKind.PortAck or FrameKind.PortFence
+        or FrameKind.PeerListen or FrameKind.PeerConnect or FrameKind.PortMove;
 
-        long id = Interlocked.Increment(ref this.lastCallId);
+    /// <summary>Numbers and registers a call, writes its frame, and arms its cancellation and timeout.</summary>
+    private long Start(PendingCall call, FrameKind kind, string channel, ReadOnlyMemory<byte> payload, TransferredPort[]? ports, int initialCredit, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        long id = this.calls.Add(call);
         call.Begin(Telemetry.StartCall(kind, channel, this.EndpointId, out ActivityContext trace));
-        this.pending[id] = call;
-        Interlocked.Increment(ref this.pendingCount);
         try
         {
-            this.Write(new Frame(kind, id, channel, payload, ports, portId, trace));
+            this.Write(kind == FrameKind.InvokeStream
+                ? Frame.InvokeStream(id, channel, payload, initialCredit, trace)
+                : Frame.Call(kind, id, channel, payload, ports, trace));
         }
         catch (Exception ex)
         {
-            this.TryTakePending(id, out _);
+            this.calls.TryTake(id, out _);
             call.Discard(ex);
             throw;
         }
 
         // The link may have closed between the check in Write and adding the call: fail it now rather than never.
         IpcDisconnectedException? closed = this.ClosedReason;
-        if (closed is not null && this.TryTakePending(id, out _))
+        if (closed is not null && this.calls.TryTake(id, out _))
         {
             call.Fail(new IpcDisconnectedException(closed.Message, closed.Reason, closed));
             return id;
         }
 
+        this.Arm(call, id, timeout, cancellationToken);
+        return id;
+    }
+
+    /// <summary>Ends call <paramref name="id"/> when <paramref name="cancellationToken"/> is cancelled or <paramref name="timeout"/> passes.</summary>
+    private void Arm(PendingCall call, long id, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
         if (cancellationToken.CanBeCanceled)
         {
             call.Registration = cancellationToken.Register(() => this.Stop(id, c => c.Cancel(cancellationToken)));
@@ -377,23 +322,32 @@ internal sealed class IpcConnection : IFrameReceiver
         }
 
         // Answered before the registration or the timer existed: nothing would release them otherwise.
-        if (!this.pending.ContainsKey(id))
+        if (!this.calls.Contains(id))
         {
             call.Release();
         }
-
-        return id;
     }
 
     /// <summary>Ends a call at the caller's side (cancelled, timed out) and tells the handler to stop.</summary>
     private void Stop(long callId, Action<PendingCall> end)
     {
-        if (this.TryTakePending(callId, out PendingCall? call))
+        if (this.calls.TryTake(callId, out PendingCall? call))
         {
             call.Release();
             end(call);
-            this.TryWrite(new Frame(FrameKind.Cancel, callId, string.Empty, ReadOnlyMemory<byte>.Empty));
+            this.TryWrite(Frame.Cancel(callId));
         }
+    }
+
+    private CancellationToken Track(long callId, string channel, StreamCredit? credit)
+    {
+        InboundCalls.Call call = this.inbound.Begin(callId, channel, credit);
+        if (this.IsClosed)
+        {
+            call.Cancel();
+        }
+
+        return call.Cancellation.Token;
     }
 
     private void TraceFrame(IpcTraceDirection direction, Frame frame)
@@ -401,12 +355,12 @@ internal sealed class IpcConnection : IFrameReceiver
         string channel = frame.Channel;
         TimeSpan? latency = null;
         bool answer = frame.Kind is FrameKind.Result or FrameKind.Error or FrameKind.StreamItem;
-        if (answer && direction == IpcTraceDirection.Received && this.pending.TryGetValue(frame.CallId, out PendingCall? call))
+        if (answer && direction == IpcTraceDirection.Received && this.calls.TryGet(frame.CallId, out PendingCall? call))
         {
             channel = call.Channel;
             latency = Telemetry.Elapsed(call.StartedAt);
         }
-        else if (answer && direction == IpcTraceDirection.Sent && this.inbound.TryGetValue(frame.CallId, out InboundCall? handled))
+        else if (answer && direction == IpcTraceDirection.Sent && this.inbound.TryGet(frame.CallId, out InboundCalls.Call? handled))
         {
             channel = handled.Channel;
             latency = Telemetry.Elapsed(handled.StartedAt);
@@ -422,93 +376,12 @@ internal sealed class IpcConnection : IFrameReceiver
         }
     }
 
-    private bool TryTakePending(long callId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PendingCall? call)
+    /// <summary>A Result or Error: completes the call it answers.</summary>
+    private void OnAnswer(Frame frame)
     {
-        if (this.pending.TryRemove(callId, out call))
+        if (!this.calls.TryTake(frame.CallId, out PendingCall? call))
         {
-            Interlocked.Decrement(ref this.pendingCount);
-            return true;
-        }
-
-        return false;
-    }
-
-    private CancellationToken Track(long callId, InboundCall call)
-    {
-        this.inbound[callId] = call;
-        if (this.IsClosed)
-        {
-            call.Cancel();
-        }
-
-        return call.Cancellation.Token;
-    }
-
-    private void Deliver(Frame frame)
-    {
-        if (!this.pending.TryGetValue(frame.CallId, out PendingCall? call))
-        {
-            if (frame.CallId <= 0 || frame.CallId > Volatile.Read(ref this.lastCallId))
-            {
-                this.Violation($"a stream item for call {frame.CallId}, which was never made");
-            }
-
-            // Otherwise an item of a stream that was cancelled: drop it.
-            return;
-        }
-
-        if (call is not StreamCall stream)
-        {
-            this.Violation($"a stream item for call {frame.CallId}, which is not a stream");
-            return;
-        }
-
-        if (!stream.TryAdd(frame.Payload))
-        {
-            this.Violation($"more stream items for call {frame.CallId} than it granted credit for");
-        }
-    }
-
-    private void Credit(Frame frame)
-    {
-        if (frame.PortId <= 0 || frame.PortId > int.MaxValue)
-        {
-            this.Violation($"a stream credit of {frame.PortId}");
-            return;
-        }
-
-        // An unknown id is a stream that just ended: its credit no longer matters.
-        if (this.inbound.TryGetValue(frame.CallId, out InboundCall? call) && call.Credits is not null)
-        {
-            try
-            {
-                call.Credits.Release((int)frame.PortId);
-            }
-            catch (Exception ex) when (ex is SemaphoreFullException or ObjectDisposedException)
-            {
-                this.Violation($"more stream credit for call {frame.CallId} than items sent");
-            }
-        }
-    }
-
-    private void TryWrite(Frame frame)
-    {
-        try
-        {
-            this.Write(frame);
-        }
-        catch (IpcDisconnectedException)
-        {
-            // The caller is gone; its pending call already failed on its side.
-            Log.AnswerDropped(this.logger, frame.Kind, frame.CallId);
-        }
-    }
-
-    private void Complete(Frame frame)
-    {
-        if (!this.TryTakePending(frame.CallId, out PendingCall? call))
-        {
-            if (frame.CallId <= 0 || frame.CallId > Volatile.Read(ref this.lastCallId))
+            if (!this.calls.WasMade(frame.CallId))
             {
                 this.Violation($"an answer to call {frame.CallId}, which was never made");
             }
@@ -541,171 +414,99 @@ internal sealed class IpcConnection : IFrameReceiver
             return;
         }
 
-        call.Fail(ToException(call.Channel, error));
+        call.Fail(error.ToException(call.Channel));
     }
 
-    internal static Exception ToException(string channel, ErrorPayload error) => error.Code switch
+    /// <summary>One item of a stream this side asked for: queued for the caller, within the credit it granted.</summary>
+    private void OnStreamItem(Frame frame)
     {
-        ErrorCode.AccessDenied => new IpcAccessDeniedException(channel, error.Operation),
-        ErrorCode.Serialization => new IpcSerializationException($"Serialization failed at the other end of channel '{channel}': {error.Message}"),
-        ErrorCode.LimitExceeded => new IpcQueueFullException($"The receiver on channel '{channel}' refused the call: {error.Message}"),
-        ErrorCode.NoHandler => new IpcInvocationException(channel, error.Message),
-        ErrorCode.Cancelled => new OperationCanceledException($"The handler for '{channel}' was cancelled: {error.Message}"),
-        _ => new IpcInvocationException(channel, $"Error invoking remote method '{channel}': {error.Type}: {error.Message}", error.Type, error.Message, error.Stack),
-    };
-
-    /// <summary>A call waiting for its answer.</summary>
-    internal class PendingCall
-    {
-        private Activity? activity;
-        private int ended;
-
-        public PendingCall(string channel) => this.Channel = channel;
-
-        public string Channel { get; }
-
-        public TaskCompletionSource<ReadOnlyMemory<byte>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public CancellationTokenRegistration Registration { get; set; }
-
-        public Timer? Timer { get; set; }
-
-        public long StartedAt { get; private set; }
-
-        public void Begin(Activity? span)
+        if (!this.calls.TryGet(frame.CallId, out PendingCall? call))
         {
-            this.activity = span;
-            this.StartedAt = Telemetry.Timestamp();
-        }
-
-        /// <summary>Drops the cancellation registration and the timer; the call is no longer pending.</summary>
-        public void Release()
-        {
-            this.Registration.Dispose();
-            this.Timer?.Dispose();
-        }
-
-        public virtual void Succeed(ReadOnlyMemory<byte> payload)
-        {
-            this.End("ok", null);
-            this.Completion.TrySetResult(payload);
-        }
-
-        public virtual void Fail(Exception error)
-        {
-            this.End(OutcomeOf(error), error);
-            this.Completion.TrySetException(error);
-        }
-
-        /// <summary>Ends the span of a call nobody awaits any more; nothing completes, so no exception goes unobserved.</summary>
-        public void Abandoned(Exception? reason) => this.End(reason is null ? "cancelled" : OutcomeOf(reason), reason);
-
-        public virtual void Cancel(CancellationToken token)
-        {
-            this.End("cancelled", null);
-            this.Completion.TrySetCanceled(token);
-        }
-
-        /// <summary>Ends the call's span for a call that was never sent; the caller gets the exception directly.</summary>
-        public void Discard(Exception error) => this.End("error", error);
-
-        private static string OutcomeOf(Exception error) => error switch
-        {
-            IpcTimeoutException => "timeout",
-            IpcDisconnectedException => "disconnected",
-            OperationCanceledException => "cancelled",
-            _ => "error",
-        };
-
-        private void End(string outcome, Exception? error)
-        {
-            if (Interlocked.Exchange(ref this.ended, 1) == 0)
+            if (!this.calls.WasMade(frame.CallId))
             {
-                Telemetry.EndCall(this.activity, this.Channel, this.StartedAt, outcome, error);
+                this.Violation($"a stream item for call {frame.CallId}, which was never made");
             }
+
+            // Otherwise an item of a stream that was cancelled: drop it.
+            return;
+        }
+
+        if (call is not StreamCall stream)
+        {
+            this.Violation($"a stream item for call {frame.CallId}, which is not a stream");
+            return;
+        }
+
+        if (!stream.TryAdd(frame.Payload))
+        {
+            this.Violation($"more stream items for call {frame.CallId} than it granted credit for");
         }
     }
 
-    /// <summary>A stream call: its items queue here until the caller reads them; the answer ends the queue.</summary>
-    internal sealed class StreamCall : PendingCall
+    /// <summary>The caller of a stream this side produces read more items: its producer may send that many more.</summary>
+    private void OnStreamCredit(Frame frame)
     {
-        private readonly System.Threading.Channels.Channel<ReadOnlyMemory<byte>> items =
-            System.Threading.Channels.Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-
-        private int credit;
-
-        public StreamCall(string channel, int window)
-            : base(channel)
+        long count = frame.CreditCount;
+        if (count <= 0 || count > int.MaxValue)
         {
-            this.Window = window;
-            this.credit = window;
+            this.Violation($"a stream credit of {count}");
+            return;
         }
 
-        public long Id { get; set; }
-
-        public int Window { get; }
-
-        public System.Threading.Channels.ChannelReader<ReadOnlyMemory<byte>> Items => this.items.Reader;
-
-        /// <summary>Queues an item; <see langword="false"/> when the producer sent more than it had credit for.</summary>
-        public bool TryAdd(ReadOnlyMemory<byte> item) => Interlocked.Decrement(ref this.credit) >= 0 && this.items.Writer.TryWrite(item);
-
-        /// <summary>Records credit granted back to the producer.</summary>
-        public void Granted(int count) => Interlocked.Add(ref this.credit, count);
-
-        public override void Succeed(ReadOnlyMemory<byte> payload)
+        // An unknown id is a stream that just ended: its credit no longer matters.
+        if (this.inbound.TryGet(frame.CallId, out InboundCalls.Call? call) && call.Credit is not null && !call.Credit.TryGrant((int)count))
         {
-            base.Succeed(payload);
-            this.items.Writer.TryComplete();
-        }
-
-        public override void Fail(Exception error)
-        {
-            base.Fail(error);
-            this.items.Writer.TryComplete(error);
-        }
-
-        public override void Cancel(CancellationToken token)
-        {
-            base.Cancel(token);
-            this.items.Writer.TryComplete(new OperationCanceledException(token));
+            this.Violation($"more stream credit for call {frame.CallId} than items sent");
         }
     }
 
-    /// <summary>A call being handled at this side.</summary>
-    private sealed class InboundCall : IDisposable
+    /// <summary>Only an endpoint tells main it is ready, once, on its link to main.</summary>
+    private void OnReady(Frame frame)
     {
-        public InboundCall(string channel, SemaphoreSlim? credits)
+        if (!this.dispatcher.IsMain || this.IsPeerLink)
         {
-            this.Channel = channel;
-            this.Credits = credits;
+            this.Violation("a Ready frame, which only an endpoint sends to main");
+        }
+        else if (!this.ready.TrySetResult(frame.Payload))
+        {
+            this.Violation("a second Ready frame");
+        }
+    }
+
+    /// <summary>Remembered, so that when the stream ends the peer's reason (e.g. main disposed) is reported, not a bare end of stream.</summary>
+    private void OnGoodbye(Frame frame) => Volatile.Write(ref this.peerReason, (int)frame.GoodbyeReason);
+
+    /// <summary>A request, a cancellation or a port frame: queued on the endpoint's dispatcher, in order with user code.</summary>
+    private void OnRequest(Frame frame)
+    {
+        if (!this.dispatcher.Enqueue(this, frame))
+        {
+            Log.FrameAfterShutdown(this.logger, frame.Kind, frame.Channel);
+        }
+    }
+
+    /// <summary>The transport says the stream ended; if the peer said why first (Goodbye), that is the reason.</summary>
+    private IpcDisconnectedException WithPeersReason(IpcDisconnectedException reason)
+    {
+        int told = Volatile.Read(ref this.peerReason);
+        if (told >= 0 && reason.Reason == DisconnectReason.RemoteClosed && told != (int)DisconnectReason.LocalClosed && Enum.IsDefined(typeof(DisconnectReason), told))
+        {
+            return new IpcDisconnectedException(reason.Message, (DisconnectReason)told, reason);
         }
 
-        public string Channel { get; }
+        return reason;
+    }
 
-        public CancellationTokenSource Cancellation { get; } = new();
-
-        public long StartedAt { get; } = Telemetry.Timestamp();
-
-        /// <summary>Gets the items a stream's producer may still send, or <see langword="null"/> for a one-result call.</summary>
-        public SemaphoreSlim? Credits { get; }
-
-        public void Cancel()
+    private void TryWrite(Frame frame)
+    {
+        try
         {
-            try
-            {
-                this.Cancellation.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // The handler finished between the lookup and the cancel; nothing to cancel.
-            }
+            this.Write(frame);
         }
-
-        public void Dispose()
+        catch (IpcDisconnectedException)
         {
-            this.Cancellation.Dispose();
-            this.Credits?.Dispose();
+            // The caller is gone; its pending call already failed on its side.
+            Log.AnswerDropped(this.logger, frame.Kind, frame.CallId);
         }
     }
 }

@@ -157,30 +157,39 @@ internal sealed class ListenerRegistry<TEvent>
             }
 
             ran++;
-            try
-            {
-                if (registration.Typed is not null)
-                {
-                    registration.Typed(e, received);
-                }
-                else
-                {
-                    registration.Untyped!(e, args ??= received.ToArgs());
-                }
-            }
-            catch (ListenerArgumentException ex)
-            {
-                firstFailure ??= ex.InnerException;
-                Log.ListenerArgumentsUnreadable(logger, channel, ex.InnerException!);
-            }
-            catch (Exception ex)
-            {
-                firstFailure ??= ex;
-                Log.ListenerFailed(logger, channel, ex);
-            }
+            Exception? failure = Run(registration, channel, e, received, ref args, logger);
+            firstFailure ??= failure;
         }
 
         return ran;
+    }
+
+    /// <summary>Runs one listener; what it throws is logged and returned.</summary>
+    private static Exception? Run(Registration registration, string channel, TEvent e, ReceivedArgs received, ref IpcArgs? args, ILogger logger)
+    {
+        try
+        {
+            if (registration.Typed is not null)
+            {
+                registration.Typed(e, received);
+            }
+            else
+            {
+                registration.Untyped!(e, args ??= received.ToArgs());
+            }
+
+            return null;
+        }
+        catch (ListenerArgumentException ex)
+        {
+            Log.ListenerArgumentsUnreadable(logger, channel, ex.InnerException!);
+            return ex.InnerException;
+        }
+        catch (Exception ex)
+        {
+            Log.ListenerFailed(logger, channel, ex);
+            return ex;
+        }
     }
 
     private void Remove(string channel, Registration registration)

@@ -21,7 +21,7 @@ internal static class StreamCalls
         Func<ReadOnlyMemory<byte>, TItem> read,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        IpcConnection.StreamCall call = connection.CallStream(channel, payload, window, cancellationToken);
+        StreamCall call = connection.CallStream(channel, payload, window, cancellationToken);
         int threshold = Math.Max(1, window / 2);
         int consumed = 0;
         bool ended = false;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using IpcBridge.Tests.Infrastructure;
 
@@ -121,6 +122,50 @@ public class DirectPortLinkTests
         await echoedAll.Task.WithTimeout("every echo over the direct link");
         waited.Should().BeTrue("the move really happened after the partner's fence");
         rendererSaw.Should().Equal(Ordered(count));
+    }
+
+    [Fact]
+    public async Task PortHandedBackAndForth_ThenMovedToDirectLink_DeliversEverythingInOrder()
+    {
+        // Arrange: main gives the port to the renderer, which hands it straight back, and main gives it again, all
+        // within one round trip; so each side has a fence for the same port out on the same link.
+        const int count = 2_000;
+        await using Bridge bridge = Bridge.Create(TransportKind.Stream);
+        int arrivals = 0;
+        var kept = Signal.Create<PortProbe>();
+        var partner = Signal.Create<MessagePortMain>();
+        ChannelAllowlist handsBack = PortsOnly.AllowSend("give").AllowPorts("give");
+        TestRenderer renderer = await bridge.AddRendererAsync(handsBack, (ipc, _) => ipc.On("port", (e, _) =>
+        {
+            if (Interlocked.Increment(ref arrivals) == 1)
+            {
+                ipc.PostMessage("give", null, e.Ports);
+                return;
+            }
+
+            var probe = new PortProbe(e.Ports[0]);
+            e.Ports[0].Start();
+            kept.TrySetResult(probe);
+        }));
+        bridge.IpcMain.On("give", (e, _) => renderer.WebContents.PostMessage("port", null, e.Ports));
+        TestRenderer work = await bridge.AddRendererAsync(PortsOnly, (ipc, _) => ipc.On("port", (e, _) => partner.TrySetResult(e.Ports[0])), EndpointKind.Work);
+        var channel = new MessageChannelMain();
+        renderer.WebContents.PostMessage("port", null, new[] { channel.Port1 });
+        PortProbe probe = await kept.Task.WithTimeout("the port to reach the renderer the second time");
+
+        // Act: the partner goes to the work endpoint; the pair moves onto a direct link and the work endpoint posts.
+        work.WebContents.PostMessage("port", null, new[] { channel.Port2 });
+        MessagePortMain atWork = await partner.Task.WithTimeout("the partner to reach the work endpoint");
+        await bridge.Main.Broker.WhenIdleAsync().WithTimeout();
+        for (int i = 0; i < count; i++)
+        {
+            atWork.PostMessage(i);
+        }
+
+        // Assert: nothing is held for a fence that never comes back.
+        await probe.WaitForCount(count);
+        probe.Received.Select(m => m.GetData<int>()).Should().Equal(Ordered(count));
+        renderer.Ipc.Ports.IsHolding(probe.Port.Id).Should().BeFalse();
     }
 
     [Fact]

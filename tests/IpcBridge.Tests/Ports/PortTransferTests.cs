@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using IpcBridge.Tests.Infrastructure;
 
@@ -389,7 +390,7 @@ public class PortTransferTests
         MessagePortMain atMain = await mainGot.Task.WithTimeout();
 
         // ...then announced again, as if the renderer still held it.
-        renderer.Ipc.Connection.Write(new Protocol.Frame(Protocol.FrameKind.Send, 0, "give", "[null]"u8.ToArray(), new[] { id, partner, 0L }));
+        renderer.Ipc.Connection.Write(new Protocol.Frame(Protocol.FrameKind.Send, 0, "give", "[null]"u8.ToArray(), new[] { new Protocol.TransferredPort(id, partner, 0L) }));
 
         await destroyed.Task.WithTimeout("the renderer to be disconnected");
         gives.Should().Be(1);
@@ -435,6 +436,62 @@ public class PortTransferTests
             channel.Port2.PostMessage(next);
         }
 
+        channel.Port2.PostMessage(end);
+        await probe.WaitForCount(total + 1);
+        probe.Received.Select(m => m.GetData<int>()).Should().Equal(Enumerable.Range(0, total).Append(end));
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task Retransfer_OnAndBackOverAnotherLinkWithinOneRoundTrip_MessagesInFlight_AllArriveInOrder(TransportKind transport)
+    {
+        const int inFlight = 300;
+        const int total = 600;
+        const int end = -1;
+        await using Bridge bridge = Bridge.Create(transport);
+        var entered = Signal.Create<bool>();
+        var gate = Signal.Create<bool>();
+        var back = Signal.Create<PortProbe>();
+        var atSecond = Signal.Create<bool>();
+
+        // The second renderer hands the port back once main has forwarded it some of what the first renderer passes
+        // back: the port returns to main over a second link while the first renderer is still passing back the rest.
+        TestRenderer second = await bridge.AddRendererAsync(preload: (ipc, _) => ipc.On("port", (e, _) =>
+        {
+            atSecond.TrySetResult(true);
+            SpinWait.SpinUntil(() => bridge.Main.Ports.ForwardedFrames >= inFlight / 6, Signal.Timeout).Should().BeTrue();
+            ipc.PostMessage("back", null, e.Ports);
+        }));
+        bridge.IpcMain.On("give", (e, _) => second.WebContents.PostMessage("port", null, e.Ports));
+        bridge.IpcMain.On("back", (e, _) => back.TrySetResult(StartProbe(e.Ports[0])));
+        TestRenderer first = await bridge.AddRendererAsync(preload: (ipc, _) => ipc.On("port", (e, _) =>
+        {
+            entered.TrySetResult(true);
+            gate.Task.Wait(Signal.Timeout);
+            ipc.PostMessage("give", null, e.Ports);
+
+            // What main sent the port here is passed back only once the port is at the second renderer.
+            atSecond.Task.Wait(Signal.Timeout);
+        }));
+        var channel = new MessageChannelMain();
+
+        first.WebContents.PostMessage("port", null, new[] { channel.Port1 });
+        await entered.Task.WithTimeout("the first renderer to receive the port");
+        int next = 0;
+        for (; next < inFlight; next++)
+        {
+            channel.Port2.PostMessage(next);
+        }
+
+        gate.SetResult(true);
+
+        // Posted while the port goes round: these wait until both old routes are drained.
+        for (; next < total; next++)
+        {
+            channel.Port2.PostMessage(next);
+        }
+
+        PortProbe probe = await back.Task.WithTimeout("the port to come back to main");
         channel.Port2.PostMessage(end);
         await probe.WaitForCount(total + 1);
         probe.Received.Select(m => m.GetData<int>()).Should().Equal(Enumerable.Range(0, total).Append(end));
