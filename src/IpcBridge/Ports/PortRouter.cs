@@ -62,7 +62,7 @@ internal sealed partial class PortRouter
     }
 
     /// <summary>Writes a frame carrying <paramref name="ports"/> over <paramref name="link"/>; each port then lives behind that link.</summary>
-    public void SendWithPorts(IpcConnection link, FrameKind kind, string channel, byte[] payload, MessagePortMain[] ports, long targetPort = 0)
+    public void SendWithPorts(IpcConnection link, FrameKind kind, string channel, ReadOnlyMemory<byte> payload, MessagePortMain[] ports, long targetPort = 0)
     {
         long[]? ids = null;
         MessagePortMain.Delivery[][]? queued = null;
@@ -113,7 +113,7 @@ internal sealed partial class PortRouter
     }
 
     /// <summary>Delivers a message posted on a local port to its partner, wherever it is.</summary>
-    public void SendFromPort(MessagePortMain from, byte[] payload, MessagePortMain[] transfer)
+    public void SendFromPort(MessagePortMain from, ReadOnlyMemory<byte> payload, MessagePortMain[] transfer)
     {
         lock (from.SendGate)
         {
@@ -142,7 +142,7 @@ internal sealed partial class PortRouter
         }
     }
 
-    private void SendFromPortNow(MessagePortMain from, byte[] payload, MessagePortMain[] transfer)
+    private void SendFromPortNow(MessagePortMain from, ReadOnlyMemory<byte> payload, MessagePortMain[] transfer)
     {
         long target = from.PartnerId;
         MessagePortMain? here;

@@ -87,7 +87,7 @@ public sealed class IpcArgs
 
     private static readonly byte[] JsonNull = Encoding.UTF8.GetBytes("null");
 
-    private ReadOnlySpan<byte> Slice(int index)
+    private ReadOnlyMemory<byte> Slice(int index)
     {
         if (index < 0)
         {
@@ -101,7 +101,7 @@ public sealed class IpcArgs
         }
 
         (int start, int length) = index == 0 ? (this.firstStart, this.firstLength) : this.rest![index - 1];
-        return this.payload.Span.Slice(start, length);
+        return this.payload.Slice(start, length);
     }
 
     private int IndexedCount()
@@ -118,7 +118,7 @@ public sealed class IpcArgs
 
     /// <summary>Finds argument <paramref name="index"/> in an argument array without keeping an index (one read, one argument).</summary>
     /// <exception cref="IpcSerializationException">The payload is not a JSON argument array.</exception>
-    internal static ReadOnlySpan<byte> SliceOf(ReadOnlySpan<byte> payload, int index, string channel)
+    internal static ReadOnlyMemory<byte> SliceOf(ReadOnlyMemory<byte> payload, int index, string channel)
     {
         if (index < 0)
         {
@@ -127,7 +127,7 @@ public sealed class IpcArgs
 
         try
         {
-            var reader = new Utf8JsonReader(payload);
+            var reader = new Utf8JsonReader(payload.Span);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
             {
                 throw new IpcSerializationException($"The payload on channel '{channel}' is not an argument array.");
