@@ -81,6 +81,19 @@ public sealed class IpcArgs
         return PayloadSerializer.Deserialize(this.Slice(index), typeInfo, $"argument {index} on channel '{this.channel}'");
     }
 
+    /// <summary>
+    /// Reads argument <paramref name="index"/> for a typed handler, the only code that ever sees these arguments: a binary
+    /// segment held in an array of its own becomes the handler's without a copy.
+    /// </summary>
+    [RequiresUnreferencedCode(ReflectionMessages.ArgsUnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.ArgsDynamicCode)]
+    internal T GetAsOnlyReader<T>(int index)
+        => this.serializer.Deserialize<T>(this.Slice(index), $"argument {index} on channel '{this.channel}'", soleReader: true);
+
+    /// <summary>Like <see cref="GetAsOnlyReader{T}(int)"/>, with source-generated metadata.</summary>
+    internal T GetAsOnlyReader<T>(int index, JsonTypeInfo<T> typeInfo)
+        => PayloadSerializer.Deserialize(this.Slice(index), typeInfo, $"argument {index} on channel '{this.channel}'", soleReader: true);
+
     /// <summary>Returns the arguments as JSON text, for logging and diagnostics.</summary>
     /// <returns>The JSON array.</returns>
     public override string ToString() => Encoding.UTF8.GetString(this.payload.ToArray());
