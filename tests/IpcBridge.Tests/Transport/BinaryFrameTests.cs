@@ -22,23 +22,20 @@ namespace IpcBridge.Tests.Transport;
 public class BinaryFrameTests
 {
     [Fact]
-    public void Write_SendWithBytes_IsExactlyTheDocumentedLayout()
+    public void Write_SendWithBytes_IsExactlyTheExampleInTheProtocolDocument()
     {
-        // Arrange
-        ReadOnlyMemory<byte> payload = PayloadSerializer.Default.SerializeArgs(new object?[] { new byte[] { 0xAA, 0xBB, 0xCC }, "x", new byte[] { 0xDD } });
-        var frame = new Frame(FrameKind.Send, 0, "c", payload);
+        // Arrange: Send("save", "a.bin", new byte[] { 0xAA, 0xBB, 0xCC }, new byte[] { 0xDD }), as docs/protocol.md shows it.
+        ReadOnlyMemory<byte> payload = PayloadSerializer.Default.SerializeArgs(new object?[] { "a.bin", new byte[] { 0xAA, 0xBB, 0xCC }, new byte[] { 0xDD } });
+        var frame = new Frame(FrameKind.Send, 0, "save", payload);
         var written = new ArrayBufferWriter<byte>();
+        const string Documented = "2f 00 00 00 01 00 00 04 73 61 76 65 00 02 03 01 "
+            + "5b 22 61 2e 62 69 6e 22 2c 7b 22 24 62 69 6e 22 3a 30 7d 2c 7b 22 24 62 69 6e 22 3a 31 7d 5d aa bb cc dd";
 
         // Act
         FrameCodec.Write(written, frame);
 
         // Assert
-        byte[] json = Encoding.UTF8.GetBytes("[{\"$bin\":0},\"x\",{\"$bin\":1}]");
-        var expected = new List<byte> { 0, 0, 0, 0, (byte)FrameKind.Send, 0, 0, 1, (byte)'c', 0, 2, 3, 1 };
-        expected.AddRange(json);
-        expected.AddRange(new byte[] { 0xAA, 0xBB, 0xCC, 0xDD });
-        BinaryPrimitives.WriteUInt32LittleEndian(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(expected), (uint)(expected.Count - 4));
-        written.WrittenSpan.ToArray().Should().Equal(expected);
+        string.Join(" ", written.WrittenSpan.ToArray().Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))).Should().Be(Documented);
     }
 
     [Fact]
