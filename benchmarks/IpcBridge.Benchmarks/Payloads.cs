@@ -16,7 +16,17 @@ public static class Payloads
 
     public static int[] Sizes => new[] { Small, Medium, Large };
 
+    private static readonly ConcurrentDictionary<int, byte[]> BytesCache = new();
+
     public static string Get(int size) => Cache.GetOrAdd(size, s => new string('x', s));
+
+    /// <summary>Returns a <c>byte[]</c> of <paramref name="size"/> bytes, for the binary payload figures.</summary>
+    public static byte[] GetBytes(int size) => BytesCache.GetOrAdd(size, s =>
+    {
+        byte[] bytes = new byte[s];
+        new Random(s).NextBytes(bytes);
+        return bytes;
+    });
 
     /// <summary>Returns "16 B", "1 KiB" or "1 MiB".</summary>
     public static string Label(int size) => size >= Large && size % Large == 0 ? $"{size / Large} MiB"

@@ -273,9 +273,9 @@ static async Task<int> RunFaultAsync(string fault)
         "truncated" => [100, 0, 0, 0, 1, 0, 0],
         // 2 MiB announced; the tests set MaxFrameSize to 1 MiB, below the 64 MiB default.
         "oversized" => [0x00, 0x00, 0x20, 0x00, 1],
-        // A whole frame (kind, call id, port id, channel length, port count) of a kind that does not exist.
-        "unknown-kind" => [5, 0, 0, 0, 0x33, 0, 0, 0, 0],
-        "unknown-reply" => [5, 0, 0, 0, (byte)FrameKind.Result, 99, 0, 0, 0],
+        // A whole frame (kind, call id, port id, channel length, port count, binary count) of a kind that does not exist.
+        "unknown-kind" => [6, 0, 0, 0, 0x33, 0, 0, 0, 0, 0],
+        "unknown-reply" => [6, 0, 0, 0, (byte)FrameKind.Result, 99, 0, 0, 0, 0],
         _ => throw new ArgumentException($"unknown fault '{fault}'"),
     };
     await stream.WriteAsync(bad);

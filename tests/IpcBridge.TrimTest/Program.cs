@@ -18,6 +18,7 @@ internal static class Program
     private static readonly IpcChannel<Greeting> Welcome = new("trim:welcome", TrimJsonContext.Default.Greeting);
     private static readonly IpcInvokeChannel<AddRequest, AddResult> Add = new("trim:add", TrimJsonContext.Default.AddRequest, TrimJsonContext.Default.AddResult, TimeSpan.FromSeconds(20));
     private static readonly IpcStreamChannel<int, int> Count = new("trim:count", TrimJsonContext.Default.Int32, TrimJsonContext.Default.Int32);
+    private static readonly IpcInvokeChannel<Packet, byte[]> Reverse = new("trim:reverse", TrimJsonContext.Default.Packet, TrimJsonContext.Default.ByteArray, TimeSpan.FromSeconds(20));
     private static readonly IpcInvokeChannel<string, string> Shout = new("trim:shout", TrimJsonContext.Default.String, TrimJsonContext.Default.String, TimeSpan.FromSeconds(20));
 
     public static async Task<int> Main()
@@ -49,7 +50,12 @@ internal static class Program
 
     private static async Task<string> RunAsync(CancellationToken cancellationToken)
     {
-        await using var main = new MainProcess();
+        // The largest invoke payload main saw: bytes travel as binary segments, not as base64 (a third larger).
+        int largestInvoke = 0;
+        await using var main = new MainProcess(new IpcBridgeOptions
+        {
+            FrameTrace = t => largestInvoke = t.Kind == "Invoke" ? Math.Max(largestInvoke, t.Size) : largestInvoke,
+        });
         var greeted = new TaskCompletionSource<Greeting>(TaskCreationOptions.RunContinuationsAsynchronously);
         var welcomed = new TaskCompletionSource<Greeting>(TaskCreationOptions.RunContinuationsAsynchronously);
         var broadcast = new TaskCompletionSource<Greeting>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -60,12 +66,18 @@ internal static class Program
         });
         main.IpcMain.Handle(Add, (e, r) => new AddResult(r.A + r.B));
         main.IpcMain.HandleStream(Count, (e, n) => CountAsync(n, e.CancellationToken));
+        main.IpcMain.Handle(Reverse, (e, p) =>
+        {
+            byte[] reversed = (byte[])p.Data.Clone();
+            Array.Reverse(reversed);
+            return reversed;
+        });
 
         IpcRenderer? renderer = null;
         await using RendererEndpoint endpoint = await main.CreateWindowAsync(
             new RendererOptions
             {
-                Allowlist = ChannelAllowlist.DenyAll.AllowSend(Hello).AllowReceive(Welcome).AllowInvoke(Add).AllowInvoke(Count).AllowHandle(Shout),
+                Allowlist = ChannelAllowlist.DenyAll.AllowSend(Hello).AllowReceive(Welcome).AllowInvoke(Add).AllowInvoke(Count).AllowInvoke(Reverse).AllowHandle(Shout),
                 Preload = (ipc, bridge) =>
                 {
                     renderer = ipc;
@@ -89,6 +101,13 @@ internal static class Program
             counted += n;
         }
 
+        byte[] data = new byte[3000];
+        for (int i = 0; i < data.Length; i++)
+        {
+            data[i] = (byte)i;
+        }
+
+        byte[] reversed = await renderer.InvokeAsync(Reverse, new Packet("bytes", data), cancellationToken).ConfigureAwait(false);
         string shouted = await endpoint.WebContents.InvokeAsync(Shout, "quiet", cancellationToken).ConfigureAwait(false);
         renderer.On(Welcome, (e, g) => broadcast.TrySetResult(g));
         int reached = main.Broadcast(EndpointKind.Window, Welcome, new Greeting("everyone"));
@@ -98,6 +117,8 @@ internal static class Program
             : welcome.Name != "welcome trimmed" ? $"the reply was '{welcome.Name}'"
             : sum.Sum != 42 ? $"2 + 40 came back as {sum.Sum}"
             : counted != 1 + 2 + 3 ? $"the stream added up to {counted}"
+            : reversed.Length != data.Length || reversed[0] != data[^1] || reversed[^1] != data[0] ? "the bytes came back wrong"
+            : largestInvoke >= 3500 ? $"an invoke of 3000 bytes took {largestInvoke} bytes of payload: not binary segments"
             : shouted != "QUIET" ? $"the renderer answered '{shouted}'"
             : reached != 1 || everyone.Name != "everyone" ? $"the broadcast reached {reached} endpoint(s) with '{everyone.Name}'"
             : string.Empty;
@@ -120,9 +141,13 @@ internal sealed record AddRequest(int A, int B);
 
 internal sealed record AddResult(int Sum);
 
+internal sealed record Packet(string Name, byte[] Data);
+
 [JsonSerializable(typeof(Greeting))]
 [JsonSerializable(typeof(AddRequest))]
 [JsonSerializable(typeof(AddResult))]
+[JsonSerializable(typeof(Packet))]
+[JsonSerializable(typeof(byte[]))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(int))]
 internal sealed partial class TrimJsonContext : JsonSerializerContext

@@ -6,6 +6,9 @@ public static class Channels
     /// <summary>Invoke: main returns the argument.</summary>
     public const string Echo = "echo";
 
+    /// <summary>Invoke: main returns the <c>byte[]</c> argument (binary segments, no JSON text).</summary>
+    public const string EchoBytes = "echo-bytes";
+
     /// <summary>Send to main: main reads the argument and counts.</summary>
     public const string Sink = "sink";
 

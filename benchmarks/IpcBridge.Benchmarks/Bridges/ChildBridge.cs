@@ -33,6 +33,7 @@ public sealed class ChildBridge : IAsyncDisposable
         this.main = new MainProcess();
         IpcMain ipcMain = this.main.IpcMain;
         ipcMain.Handle<string, string>(Channels.Echo, (_, value) => value);
+        ipcMain.Handle<byte[], byte[]>(Channels.EchoBytes, (_, value) => value);
         ipcMain.On<string>(Channels.Sink, (_, value) =>
         {
             if (value is not null)

@@ -22,6 +22,7 @@ public sealed class InProcessBridge : IAsyncDisposable
     {
         this.main = new MainProcess();
         this.main.IpcMain.Handle<string, string>(Channels.Echo, (_, value) => value);
+        this.main.IpcMain.Handle<byte[], byte[]>(Channels.EchoBytes, (_, value) => value);
         this.main.IpcMain.On<string>(Channels.Sink, (_, value) =>
         {
             // Main's listeners run on its one dispatch loop, so the count needs no lock.
@@ -93,6 +94,25 @@ public sealed class InProcessBridge : IAsyncDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             string echoed = await ipc.InvokeAsync<string>(Channels.Echo, payload);
+            if (echoed.Length != payload.Length)
+            {
+                throw new InvalidOperationException("Main echoed something else.");
+            }
+        }
+
+        return Stopwatch.GetElapsedTime(start).TotalSeconds / count;
+    }
+
+    /// <summary>Runs <paramref name="count"/> sequential invokes of main's byte echo from the first renderer.</summary>
+    /// <returns>Seconds per invoke.</returns>
+    public async Task<double> InvokeBytesAsync(int count, byte[] payload, CancellationToken cancellationToken)
+    {
+        IpcRenderer ipc = this.Renderer;
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            byte[] echoed = await ipc.InvokeAsync<byte[]>(Channels.EchoBytes, payload);
             if (echoed.Length != payload.Length)
             {
                 throw new InvalidOperationException("Main echoed something else.");

@@ -79,6 +79,19 @@ public sealed class RendererChild
 
                     break;
 
+                case RunKinds.InvokeBytes:
+                    byte[] bytes = Payloads.GetBytes(command.Size);
+                    for (int i = 0; i < command.Count; i++)
+                    {
+                        byte[] echoed = await this.ipc.InvokeAsync<byte[]>(Channels.EchoBytes, bytes);
+                        if (echoed.Length != bytes.Length)
+                        {
+                            throw new InvalidOperationException("the echo differs from what was sent");
+                        }
+                    }
+
+                    break;
+
                 case RunKinds.Send:
                     for (int i = 0; i < command.Count; i++)
                     {

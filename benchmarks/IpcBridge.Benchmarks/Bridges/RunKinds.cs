@@ -6,6 +6,9 @@ public static class RunKinds
     /// <summary>Sequential <c>IpcRenderer.InvokeAsync</c> calls of main's echo handler.</summary>
     public const string Invoke = "invoke";
 
+    /// <summary>Sequential <c>IpcRenderer.InvokeAsync</c> calls of main's byte echo with a <c>byte[]</c> of the run's size.</summary>
+    public const string InvokeBytes = "invoke-bytes";
+
     /// <summary><c>IpcRenderer.Send</c> to main's sink, then one drain call that proves every message arrived.</summary>
     public const string Send = "send";
 

@@ -60,6 +60,10 @@ public static class CompareCommand
                 {
                     results.Add(result);
                     await output.WriteLineAsync(result.ToTableRow());
+                    if (result.DescribeModes() is string modes && !notes.Contains(modes))
+                    {
+                        notes.Add(modes);
+                    }
                 }
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)

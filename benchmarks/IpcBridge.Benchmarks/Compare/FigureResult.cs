@@ -1,14 +1,17 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 
 namespace IpcBridge.Benchmarks.Compare;
 
 /// <summary>A figure's medians, its ratio, and whether it met its target.</summary>
 public sealed class FigureResult
 {
-    public FigureResult(Figure figure, double subjectMedian, double? referenceMedian)
+    public FigureResult(Figure figure, double subjectMedian, double? referenceMedian, IReadOnlyList<double>? subjectRounds = null)
     {
         this.Figure = figure;
+        this.SubjectRounds = subjectRounds ?? new[] { subjectMedian };
         this.SubjectMedian = subjectMedian;
         this.ReferenceMedian = referenceMedian;
         if (referenceMedian is double reference && figure.Target.Rule != TargetRule.ValueAtMost)
@@ -30,6 +33,30 @@ public sealed class FigureResult
     }
 
     public Figure Figure { get; }
+
+    /// <summary>Gets IpcBridge's value per operation in each round, in the order measured.</summary>
+    public IReadOnlyList<double> SubjectRounds { get; }
+
+    /// <summary>Gets how many times IpcBridge's slowest round took its fastest (1 when steady; two modes show as a large spread).</summary>
+    public double Spread => this.SubjectRounds.Min() is double min && min > 0 ? this.SubjectRounds.Max() / min : 1;
+
+    /// <summary>
+    /// Describes IpcBridge's rounds when they spread by <paramref name="threshold"/> or more: the fastest and the slowest,
+    /// and how many rounds lay nearer each. A figure with two modes is reported with both, not only its median.
+    /// </summary>
+    public string? DescribeModes(double threshold = 1.5)
+    {
+        if (this.Spread < threshold || this.Figure.Subject.Metric == Metric.Allocation)
+        {
+            return null;
+        }
+
+        double min = this.SubjectRounds.Min(), max = this.SubjectRounds.Max(), middle = Math.Sqrt(min * max);
+        int fast = this.SubjectRounds.Count(v => v <= middle);
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{this.Figure.Subject.Name}: rounds spread {this.Spread:0.0}×: {fast} of {this.SubjectRounds.Count} near {Format(this.Figure.Subject, min)} and {this.SubjectRounds.Count - fast} near {Format(this.Figure.Subject, max)} (median {this.FormatSubject()}).");
+    }
 
     /// <summary>Gets IpcBridge's median value per operation.</summary>
     public double SubjectMedian { get; }

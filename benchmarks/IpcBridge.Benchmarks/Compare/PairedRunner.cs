@@ -51,7 +51,7 @@ public static class PairedRunner
                 }
 
                 return figures
-                    .Select(f => new FigureResult(f, Median(samples[f.Subject]), f.Reference is null ? null : Median(samples[f.Reference])))
+                    .Select(f => new FigureResult(f, Median(samples[f.Subject]), f.Reference is null ? null : Median(samples[f.Reference]), samples[f.Subject]))
                     .ToList();
             }
         }

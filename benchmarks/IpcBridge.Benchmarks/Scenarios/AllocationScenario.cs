@@ -23,6 +23,6 @@ public sealed class AllocationScenario : Scenario
         ChannelThroughput channel = this.Own(new ChannelThroughput());
         var ipc = new Series("IpcBridge send 16 B", Metric.Allocation, (n, ct) => bridge.MeasureSendAllocationAsync(n, payload, ct));
         var floor = new Series("raw Channel", Metric.Allocation, channel.MeasureAllocationAsync);
-        return new[] { new Figure("allocations per in-process send, 16 B", ipc, floor, Target.ValueAtMost(256, "≤ 256 B")) };
+        return new[] { new Figure("allocations per in-process send, 16 B", ipc, floor, Target.ValueAtMost(128, "≤ 128 B")) };
     }
 }

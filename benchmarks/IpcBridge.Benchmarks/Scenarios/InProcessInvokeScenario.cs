@@ -27,6 +27,20 @@ public sealed class InProcessInvokeScenario : Scenario
         var ipc = new Series($"IpcBridge invoke {label}", Metric.Latency, (n, ct) => bridge.InvokeAsync(n, payload, ct), max);
         var json = new Series($"StreamJsonRpc InvokeAsync {label}", Metric.Latency, (n, ct) => rpc.InvokeAsync(n, payload, ct), max);
         string name = $"in-process invoke round trip, {label}";
+        if (this.size >= Payloads.Large)
+        {
+            // Bytes: binary segments, no JSON text. Each round trip moves the payload there and back.
+            long moved = 2L * this.size;
+            byte[] bytes = Payloads.GetBytes(this.size);
+            var binary = new Series($"IpcBridge invoke byte[] {label}", Metric.Bandwidth, (n, ct) => bridge.InvokeBytesAsync(n, bytes, ct), max, moved);
+            double limit = moved / (2.0 * 1024 * 1024 * 1024);
+            return new[]
+            {
+                new Figure($"{label} byte[] invoke, in-process", binary, null, Target.ValueAtMost(limit, "≥ 2 GiB/s")),
+                new Figure($"{name}, vs StreamJsonRpc", ipc, json, Target.Faster),
+            };
+        }
+
         if (this.size != Payloads.Small)
         {
             return new[] { new Figure($"{name}, vs StreamJsonRpc", ipc, json, Target.Faster) };

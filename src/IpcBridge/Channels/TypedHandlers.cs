@@ -18,7 +18,7 @@ internal static class TypedHandlers<TEvent>
     public static HandlerRegistry<TEvent>.UnaryHandler Wrap<TRequest, TResponse>(JsonTypeInfo<TRequest> request, JsonTypeInfo<TResponse> response, Func<TEvent, TRequest, TResponse> handler)
     {
         Check(handler);
-        return (e, a) => new ValueTask<ReadOnlyMemory<byte>>(PayloadSerializer.SerializeValue(handler(e, a.Get(0, request)), response));
+        return (e, a) => new ValueTask<ReadOnlyMemory<byte>>(PayloadSerializer.SerializeValue(handler(e, a.GetAsOnlyReader(0, request)), response));
     }
 
     public static HandlerRegistry<TEvent>.UnaryHandler Wrap<TRequest, TResponse>(JsonTypeInfo<TRequest> request, JsonTypeInfo<TResponse> response, string channel, Func<TEvent, TRequest, Task<TResponse>> handler)
@@ -26,7 +26,7 @@ internal static class TypedHandlers<TEvent>
         Check(handler);
         return (e, a) =>
         {
-            Task<TResponse> task = handler(e, a.Get(0, request)) ?? throw new InvalidOperationException($"The handler for '{channel}' returned a null task.");
+            Task<TResponse> task = handler(e, a.GetAsOnlyReader(0, request)) ?? throw new InvalidOperationException($"The handler for '{channel}' returned a null task.");
             return task.Status == TaskStatus.RanToCompletion
                 ? new ValueTask<ReadOnlyMemory<byte>>(PayloadSerializer.SerializeValue(task.Result, response))
                 : AwaitAsync(task, response);
@@ -41,7 +41,7 @@ internal static class TypedHandlers<TEvent>
         Check(handler);
         return (e, a) =>
         {
-            ValueTask<TResponse> task = handler(e, a.Get(0, request));
+            ValueTask<TResponse> task = handler(e, a.GetAsOnlyReader(0, request));
             return task.IsCompletedSuccessfully
                 ? new ValueTask<ReadOnlyMemory<byte>>(PayloadSerializer.SerializeValue(task.Result, response))
                 : AwaitAsync(task, response);
@@ -56,7 +56,7 @@ internal static class TypedHandlers<TEvent>
         Check(handler);
         return async (e, a, emit, cancellationToken) =>
         {
-            IAsyncEnumerable<TItem> items = handler(e, a.Get(0, request)) ?? throw new InvalidOperationException($"The stream handler for '{channel}' returned null.");
+            IAsyncEnumerable<TItem> items = handler(e, a.GetAsOnlyReader(0, request)) ?? throw new InvalidOperationException($"The stream handler for '{channel}' returned null.");
             await foreach (TItem value in items.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 await emit(PayloadSerializer.SerializeValue(value, item), cancellationToken).ConfigureAwait(false);

@@ -47,7 +47,7 @@ internal static class Telemetry
 
         if (Bytes.Enabled)
         {
-            Bytes.Add(frame.Payload.Length, direction);
+            Bytes.Add(Serialization.BinaryPayload.LengthOf(frame.Payload), direction);
         }
     }
 

@@ -365,7 +365,7 @@ public sealed partial class IpcMain : IIpcCapability
     [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
     [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     private static Func<IpcMainInvokeEvent, IpcArgs, TResult> Typed<TArg, TResult>(Func<IpcMainInvokeEvent, TArg, TResult> handler)
-        => handler is null ? null! : (e, a) => handler(e, a.Get<TArg>(0));
+        => handler is null ? null! : (e, a) => handler(e, a.GetAsOnlyReader<TArg>(0));
 
     [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
     [RequiresDynamicCode(ReflectionMessages.DynamicCode)]

@@ -66,7 +66,7 @@ public sealed partial class IpcMainEvent : IIpcCapability
             }
 
             sync.ReturnValue = value;
-            byte[] payload;
+            ReadOnlyMemory<byte> payload;
             try
             {
                 payload = sync.Connection.Serializer.SerializeObject(value);

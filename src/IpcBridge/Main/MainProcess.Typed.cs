@@ -35,7 +35,7 @@ public sealed partial class MainProcess
             throw new ArgumentNullException(nameof(channel));
         }
 
-        byte[] payload = PayloadSerializer.SerializeArg(message, channel.ResolveTypeInfo(this.Serializer));
+        ReadOnlyMemory<byte> payload = PayloadSerializer.SerializeArg(message, channel.ResolveTypeInfo(this.Serializer));
         return this.BroadcastFrame(kind, new Protocol.Frame(Protocol.FrameKind.Send, 0, channel.Name, payload));
     }
 }

@@ -88,9 +88,9 @@ public sealed partial class WebContents
         string name = NameOf(channel);
         this.CheckReceive(name, IpcOperation.Handle);
         PayloadSerializer serializer = this.Connection.Serializer;
-        byte[] payload = PayloadSerializer.SerializeArg(request, channel.ResolveRequest(serializer));
+        ReadOnlyMemory<byte> payload = PayloadSerializer.SerializeArg(request, channel.ResolveRequest(serializer));
         JsonTypeInfo<TItem> itemInfo = channel.ResolveItem(serializer);
-        return StreamCalls.ReadAsync(this.Connection, name, payload, this.owner.Options.StreamWindow, item => PayloadSerializer.Deserialize(item.Span, itemInfo, $"an item of '{name}'"));
+        return StreamCalls.ReadAsync(this.Connection, name, payload, this.owner.Options.StreamWindow, item => PayloadSerializer.Deserialize(item, itemInfo, $"an item of '{name}'", soleReader: true));
     }
 
     private static string NameOf(IIpcChannel channel) => (channel ?? throw new ArgumentNullException(nameof(channel))).Name;
@@ -111,10 +111,10 @@ public sealed partial class WebContents
         this.CheckReceive(name, IpcOperation.Handle);
         TimeSpan? limit = this.owner.Options.TimeoutFor(name, timeout, this.owner.Options.MainInvokeTimeout);
         PayloadSerializer serializer = this.Connection.Serializer;
-        byte[] payload = PayloadSerializer.SerializeArg(request, channel.ResolveRequest(serializer));
+        ReadOnlyMemory<byte> payload = PayloadSerializer.SerializeArg(request, channel.ResolveRequest(serializer));
         JsonTypeInfo<TResponse> responseInfo = channel.ResolveResponse(serializer);
         this.ThrowIfDestroyed();
         ReadOnlyMemory<byte> result = await this.Connection.CallAsync(FrameKind.Invoke, name, payload, null, limit, cancellationToken, out _).ConfigureAwait(false);
-        return PayloadSerializer.Deserialize(result.Span, responseInfo, $"the result of '{name}'");
+        return PayloadSerializer.Deserialize(result, responseInfo, $"the result of '{name}'", soleReader: true);
     }
 }

@@ -106,7 +106,7 @@ public sealed partial class WebContents : IIpcCapability, IFrameHandler
     {
         MessagePortMain[] ports = PortTransfer.Validate(transfer, null);
         this.CheckReceive(channel, ports.Length == 0 ? IpcOperation.Receive : IpcOperation.Receive | IpcOperation.Ports);
-        byte[] payload = this.Connection.Serializer.SerializeArgs(new[] { message });
+        ReadOnlyMemory<byte> payload = this.Connection.Serializer.SerializeArgs(new[] { message });
         this.ThrowIfDestroyed();
         this.owner.Ports.SendWithPorts(this.Connection, FrameKind.Send, channel, payload, ports);
     }
@@ -190,8 +190,8 @@ public sealed partial class WebContents : IIpcCapability, IFrameHandler
     {
         this.CheckReceive(channel, IpcOperation.Handle);
         PayloadSerializer serializer = this.Connection.Serializer;
-        byte[] payload = serializer.SerializeArgs(args);
-        return StreamCalls.ReadAsync(this.Connection, channel, payload, this.owner.Options.StreamWindow, item => serializer.Deserialize<TItem>(item.Span, $"an item of '{channel}'"));
+        ReadOnlyMemory<byte> payload = serializer.SerializeArgs(args);
+        return StreamCalls.ReadAsync(this.Connection, channel, payload, this.owner.Options.StreamWindow, item => serializer.Deserialize<TItem>(item, $"an item of '{channel}'", soleReader: true));
     }
 
     /// <summary>Closes the link to this endpoint; it is destroyed and its pending calls fail with <see cref="IpcDisconnectedException"/>.</summary>
@@ -306,10 +306,10 @@ public sealed partial class WebContents : IIpcCapability, IFrameHandler
     {
         this.CheckReceive(channel, IpcOperation.Handle);
         TimeSpan? limit = this.owner.Options.TimeoutFor(channel, timeout, this.owner.Options.MainInvokeTimeout);
-        byte[] payload = this.Connection.Serializer.SerializeArgs(args);
+        ReadOnlyMemory<byte> payload = this.Connection.Serializer.SerializeArgs(args);
         this.ThrowIfDestroyed();
         ReadOnlyMemory<byte> result = await this.Connection.CallAsync(FrameKind.Invoke, channel, payload, null, limit, cancellationToken, out _).ConfigureAwait(false);
-        return this.Connection.Serializer.Deserialize<TResult>(result.Span, $"the result of '{channel}'");
+        return this.Connection.Serializer.Deserialize<TResult>(result, $"the result of '{channel}'", soleReader: true);
     }
 
     private void CheckReceive(string channel, IpcOperation operation)
@@ -325,7 +325,7 @@ public sealed partial class WebContents : IIpcCapability, IFrameHandler
         }
     }
 
-    private void SendPayload(string channel, byte[] payload)
+    private void SendPayload(string channel, ReadOnlyMemory<byte> payload)
     {
         this.ThrowIfDestroyed();
         this.Connection.Write(new Frame(FrameKind.Send, 0, channel, payload));

@@ -20,7 +20,7 @@ public sealed class MessageEventArgs : EventArgs
     }
 
     /// <summary>Gets the message as JSON.</summary>
-    public JsonElement Data => PayloadSerializer.Deserialize(this.payload.Span, PayloadJsonContext.Default.JsonElement, "a port message");
+    public JsonElement Data => PayloadSerializer.Deserialize(this.payload, PayloadJsonContext.Default.JsonElement, "a port message");
 
     /// <summary>Gets the ports transferred with the message (empty when none were).</summary>
     public IReadOnlyList<MessagePortMain> Ports { get; }
@@ -31,5 +31,5 @@ public sealed class MessageEventArgs : EventArgs
     /// <exception cref="IpcSerializationException">The message does not deserialize as <typeparamref name="T"/>.</exception>
     [RequiresUnreferencedCode(ReflectionMessages.PortsUnreferencedCode)]
     [RequiresDynamicCode(ReflectionMessages.PortsDynamicCode)]
-    public T GetData<T>() => this.serializer.Deserialize<T>(this.payload.Span, "a port message");
+    public T GetData<T>() => this.serializer.Deserialize<T>(this.payload, "a port message");
 }

@@ -150,7 +150,7 @@ public sealed class MessagePortMain : IIpcCapability
         }
 
         MessagePortMain[] ports = PortTransfer.Validate(transfer, this);
-        byte[] payload = this.Serializer.SerializeObject(message);
+        ReadOnlyMemory<byte> payload = this.Serializer.SerializeObject(message);
         if (!this.TakeCredit(blocking: true))
         {
             return;
@@ -185,7 +185,7 @@ public sealed class MessagePortMain : IIpcCapability
         }
 
         MessagePortMain[] ports = PortTransfer.Validate(transfer, this);
-        byte[] payload = this.Serializer.SerializeObject(message);
+        ReadOnlyMemory<byte> payload = this.Serializer.SerializeObject(message);
         while (!this.TakeCredit(blocking: false))
         {
             Task? wait;
@@ -211,7 +211,7 @@ public sealed class MessagePortMain : IIpcCapability
         this.Deliver(payload, ports);
     }
 
-    private void Deliver(byte[] payload, MessagePortMain[] ports)
+    private void Deliver(ReadOnlyMemory<byte> payload, MessagePortMain[] ports)
     {
         MessagePortMain? localPartner;
         lock (this.gate)

@@ -71,7 +71,7 @@ internal sealed partial class PortRouter
     }
 
     /// <summary>Writes a frame carrying <paramref name="ports"/> over <paramref name="link"/>; each port then lives behind that link.</summary>
-    public void SendWithPorts(IpcConnection link, FrameKind kind, string channel, byte[] payload, MessagePortMain[] ports, long targetPort = 0)
+    public void SendWithPorts(IpcConnection link, FrameKind kind, string channel, ReadOnlyMemory<byte> payload, MessagePortMain[] ports, long targetPort = 0)
     {
         if (ports.Length == 0)
         {
@@ -98,13 +98,13 @@ internal sealed partial class PortRouter
         {
             foreach (MessagePortMain.Delivery d in queued[i])
             {
-                this.SendWithPorts(link, FrameKind.PortMessage, string.Empty, d.Payload.ToArray(), AsArray(d.Ports), ports[i].Id);
+                this.SendWithPorts(link, FrameKind.PortMessage, string.Empty, d.Payload, AsArray(d.Ports), ports[i].Id);
             }
         }
     }
 
     /// <summary>Delivers a message posted on a local port to its partner, wherever it is.</summary>
-    public void SendFromPort(MessagePortMain from, byte[] payload, MessagePortMain[] transfer)
+    public void SendFromPort(MessagePortMain from, ReadOnlyMemory<byte> payload, MessagePortMain[] transfer)
     {
         lock (from.SendGate)
         {
@@ -279,7 +279,7 @@ internal sealed partial class PortRouter
         return port.Detach(null);
     }
 
-    private void SendFromPortNow(MessagePortMain from, byte[] payload, MessagePortMain[] transfer)
+    private void SendFromPortNow(MessagePortMain from, ReadOnlyMemory<byte> payload, MessagePortMain[] transfer)
     {
         long target = from.PartnerId;
         MessagePortMain? here;

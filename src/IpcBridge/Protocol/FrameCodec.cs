@@ -3,14 +3,17 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text;
+using IpcBridge.Serialization;
 
 namespace IpcBridge.Protocol;
 
 /// <summary>
 /// The binary frame layout on a stream (docs/protocol.md):
-/// <c>length:u32le | kind:u8 | [trace:25] | callId:varint | portId:varint | channelLength:varint | channel:utf8 | portCount:varint | ports:varint* | payload</c>,
-/// where <c>length</c> counts every byte after itself. Varints are unsigned LEB128 (7 bits a byte, low first). When the
-/// kind byte has its high bit set, a W3C trace context follows it: trace id (16 bytes), span id (8), trace flags (1).
+/// <c>length:u32le | kind:u8 | [trace:25] | callId:varint | portId:varint | channelLength:varint | channel:utf8 | portCount:varint | ports:varint*
+/// | binaryCount:varint | binaryLengths:varint* | json | segments</c>, where <c>length</c> counts every byte after itself.
+/// Varints are unsigned LEB128 (7 bits a byte, low first). When the kind byte has its high bit set, a W3C trace context
+/// follows it: trace id (16 bytes), span id (8), trace flags (1). The binary segments of a payload
+/// (<see cref="BinaryPayload"/>) follow its JSON back to back; a payload without any has a binary count of 0.
 /// </summary>
 internal static class FrameCodec
 {
@@ -22,8 +25,8 @@ internal static class FrameCodec
     /// <summary>Trace id, span id and trace flags.</summary>
     private const int TraceSize = 16 + 8 + 1;
 
-    /// <summary>The largest header: kind, a trace context, three 10-byte varints and the port count.</summary>
-    private const int MaxFixedHeader = 1 + TraceSize + (4 * 10);
+    /// <summary>The largest header: kind, a trace context, three 10-byte varints, the port count and the binary count.</summary>
+    private const int MaxFixedHeader = 1 + TraceSize + (5 * 10);
 
     /// <summary>The most bytes one transferred port takes: three 10-byte varints.</summary>
     private const int PortTripleMax = 3 * 10;
@@ -33,20 +36,28 @@ internal static class FrameCodec
     /// <summary>Writes one frame, length prefix included.</summary>
     public static void Write(IBufferWriter<byte> writer, Frame frame)
     {
-        WriteHeader(writer, frame);
+        BinaryPayload? binary = WriteHeader(writer, frame);
         if (!frame.Payload.IsEmpty)
         {
             writer.Write(frame.Payload.Span);
         }
+
+        for (int i = 0; i < (binary?.Count ?? 0); i++)
+        {
+            writer.Write(binary!.Segment(i).Span);
+        }
     }
 
-    /// <summary>Writes a frame's length prefix (which counts the payload) and header, not the payload itself.</summary>
-    public static void WriteHeader(IBufferWriter<byte> writer, Frame frame)
+    /// <summary>Writes a frame's length prefix (which counts the payload and its segments) and header, the binary segments' lengths included, but not the payload itself.</summary>
+    /// <returns>The payload's binary segments, which follow its JSON; <see langword="null"/> when it has none.</returns>
+    public static BinaryPayload? WriteHeader(IBufferWriter<byte> writer, Frame frame)
     {
         int channelBytes = frame.Channel.Length == 0 ? 0 : Utf8.GetByteCount(frame.Channel);
         TransferredPort[]? ports = frame.Ports;
         int portCount = ports?.Length ?? 0;
-        int headerMax = LengthPrefixSize + MaxFixedHeader + channelBytes + (portCount * PortTripleMax);
+        BinaryPayload? binary = BinaryPayload.Of(frame.Payload);
+        int binaryCount = binary?.Count ?? 0;
+        int headerMax = LengthPrefixSize + MaxFixedHeader + channelBytes + (portCount * PortTripleMax) + (binaryCount * 10);
         Span<byte> span = writer.GetSpan(headerMax);
         int at = LengthPrefixSize;
         ActivityContext trace = frame.Trace;
@@ -73,9 +84,19 @@ internal static class FrameCodec
 
         at += WritePorts(span.Slice(at), ports);
 
-        int length = at - LengthPrefixSize + frame.Payload.Length;
-        BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)length);
+        at += WriteVarint(span.Slice(at), (ulong)binaryCount);
+        long segments = 0;
+        for (int i = 0; i < binaryCount; i++)
+        {
+            int segment = binary!.Segment(i).Length;
+            at += WriteVarint(span.Slice(at), (ulong)segment);
+            segments += segment;
+        }
+
+        // The serializer refuses payloads of 2 GiB or more (PayloadSerializer), so this fits the u32.
+        BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)(at - LengthPrefixSize + frame.Payload.Length + segments));
         writer.Advance(at);
+        return binary;
     }
 
     /// <summary>Reads one frame if <paramref name="buffer"/> holds a whole one.</summary>
@@ -124,19 +145,61 @@ internal static class FrameCodec
 
     /// <summary>Parses a frame's body (everything after the length prefix); the frame keeps <paramref name="bytes"/> as its payload's store.</summary>
     /// <exception cref="IpcProtocolException">The bytes are not a valid frame.</exception>
-    /// <remarks>One pass over the header in wire order, each field read and checked where it lies; kept whole so it reads as the layout does.</remarks>
     public static Frame Parse(byte[] bytes)
     {
-        ReadOnlySpan<byte> span = bytes;
+        if (!TryParseHeader(bytes, bytes.Length, out FrameHeader header))
+        {
+            throw new IpcProtocolException("a truncated frame header");
+        }
+
+        int at = header.Size;
+        int jsonLength = bytes.Length - at - (int)header.SegmentBytes;
+        var json = new ReadOnlyMemory<byte>(bytes, at, jsonLength);
+        int[]? lengths = header.SegmentLengths;
+        if (lengths is null)
+        {
+            return header.ToFrame(json);
+        }
+
+        // The segments stay in the frame's array, so they are not a sole reader's to take.
+        var segments = new ReadOnlyMemory<byte>[lengths.Length];
+        at += jsonLength;
+        for (int i = 0; i < lengths.Length; i++)
+        {
+            segments[i] = new ReadOnlyMemory<byte>(bytes, at, lengths[i]);
+            at += lengths[i];
+        }
+
+        return header.ToFrame(new BinaryPayload(new ArraySegment<byte>(bytes, header.Size, jsonLength), segments, segmentsOwned: false).Memory);
+    }
+
+    /// <summary>
+    /// Parses the header at the start of a frame's body of <paramref name="bodyLength"/> bytes, of which
+    /// <paramref name="span"/> holds the first ones (perhaps not all).
+    /// </summary>
+    /// <returns><see langword="false"/> when <paramref name="span"/> ends before the header does.</returns>
+    /// <exception cref="IpcProtocolException">The header is not valid, or announces more than <paramref name="bodyLength"/> bytes.</exception>
+    public static bool TryParseHeader(ReadOnlySpan<byte> span, int bodyLength, out FrameHeader header)
+    {
+        header = default;
+        if (span.Length > bodyLength)
+        {
+            span = span.Slice(0, bodyLength);
+        }
+
         int at = 0;
+        if (span.IsEmpty)
+        {
+            return false;
+        }
+
         byte kindByte = span[at++];
-        var kind = (FrameKind)(kindByte & ~TraceFlag);
         ActivityContext trace = default;
         if ((kindByte & TraceFlag) != 0)
         {
             if (span.Length - at < TraceSize)
             {
-                throw new IpcProtocolException("a truncated trace context");
+                return bodyLength - at >= TraceSize ? false : throw new IpcProtocolException("a truncated trace context");
             }
 
             trace = new ActivityContext(
@@ -147,12 +210,19 @@ internal static class FrameCodec
             at += TraceSize;
         }
 
-        long callId = (long)ReadVarint(span, ref at);
-        long portId = (long)ReadVarint(span, ref at);
-        ulong channelLength = ReadVarint(span, ref at);
-        if (channelLength > (ulong)(span.Length - at))
+        if (!TryReadVarint(span, ref at, out ulong callId) || !TryReadVarint(span, ref at, out ulong portId) || !TryReadVarint(span, ref at, out ulong channelLength))
+        {
+            return false;
+        }
+
+        if (channelLength > (ulong)(bodyLength - at))
         {
             throw new IpcProtocolException("a channel name longer than its frame");
+        }
+
+        if (channelLength > (ulong)(span.Length - at))
+        {
+            return false;
         }
 
         string channel;
@@ -166,15 +236,13 @@ internal static class FrameCodec
         }
 
         at += (int)channelLength;
-        ulong portCount = ReadVarint(span, ref at);
-        if (portCount > (ulong)(span.Length - at))
+        if (!TryReadPorts(span, bodyLength, ref at, out TransferredPort[]? ports) || !TryReadSegmentLengths(span, bodyLength, ref at, out int[]? lengths, out long segmentBytes))
         {
-            throw new IpcProtocolException("more ports than bytes in its frame");
+            return false;
         }
 
-        TransferredPort[]? ports = ReadPorts(span, ref at, portCount);
-
-        return new Frame(kind, callId, channel, new ReadOnlyMemory<byte>(bytes, at, bytes.Length - at), ports, portId, trace);
+        header = new FrameHeader((FrameKind)(kindByte & ~TraceFlag), (long)callId, (long)portId, channel, ports, trace, lengths, segmentBytes, at);
+        return true;
     }
 
     /// <summary>Writes the port count (of varints, three per port) and each port's (id, partner id, limit) triple.</summary>
@@ -194,28 +262,84 @@ internal static class FrameCodec
         return at;
     }
 
-    /// <summary>Reads <paramref name="count"/> varints as (id, partner id, limit) triples.</summary>
-    private static TransferredPort[]? ReadPorts(ReadOnlySpan<byte> span, ref int at, ulong count)
+    /// <summary>Reads the port count and that many varints as (id, partner id, limit) triples.</summary>
+    private static bool TryReadPorts(ReadOnlySpan<byte> span, int bodyLength, ref int at, out TransferredPort[]? ports)
     {
-        if (count == 0)
+        ports = null;
+        if (!TryReadVarint(span, ref at, out ulong portCount))
         {
-            return null;
+            return false;
         }
 
-        if (count % 3 != 0)
+        if (portCount > (ulong)(bodyLength - at))
+        {
+            throw new IpcProtocolException("more ports than bytes in its frame");
+        }
+
+        if (portCount == 0)
+        {
+            return true;
+        }
+
+        if (portCount % 3 != 0)
         {
             throw new IpcProtocolException("a port list that is not whole (id, partner, limit) triples");
         }
 
-        var ports = new TransferredPort[count / 3];
-        for (int i = 0; i < ports.Length; i++)
+        var list = new TransferredPort[portCount / 3];
+        for (int i = 0; i < list.Length; i++)
         {
-            long id = (long)ReadVarint(span, ref at);
-            long partnerId = (long)ReadVarint(span, ref at);
-            ports[i] = new TransferredPort(id, partnerId, (long)ReadVarint(span, ref at));
+            if (!TryReadVarint(span, ref at, out ulong id) || !TryReadVarint(span, ref at, out ulong partnerId) || !TryReadVarint(span, ref at, out ulong limit))
+            {
+                return false;
+            }
+
+            list[i] = new TransferredPort((long)id, (long)partnerId, (long)limit);
         }
 
-        return ports;
+        ports = list;
+        return true;
+    }
+
+    /// <summary>Reads the binary count and the segments' lengths, and checks that the segments fit in what follows the header.</summary>
+    private static bool TryReadSegmentLengths(ReadOnlySpan<byte> span, int bodyLength, ref int at, out int[]? lengths, out long total)
+    {
+        lengths = null;
+        total = 0;
+        if (!TryReadVarint(span, ref at, out ulong count))
+        {
+            return false;
+        }
+
+        if (count > (ulong)(bodyLength - at))
+        {
+            throw new IpcProtocolException("more binary segments than bytes in its frame");
+        }
+
+        if (count == 0)
+        {
+            return true;
+        }
+
+        var list = new int[count];
+        for (ulong i = 0; i < count; i++)
+        {
+            if (!TryReadVarint(span, ref at, out ulong length))
+            {
+                return false;
+            }
+
+            total += length <= (ulong)bodyLength ? (long)length : throw new IpcProtocolException("binary segments longer than their frame");
+            list[i] = (int)length;
+        }
+
+        if (total > bodyLength - at)
+        {
+            throw new IpcProtocolException("binary segments longer than their frame");
+        }
+
+        lengths = list;
+        return true;
     }
 
     private static int WriteVarint(Span<byte> span, ulong value)
@@ -231,21 +355,24 @@ internal static class FrameCodec
         return i;
     }
 
-    private static ulong ReadVarint(ReadOnlySpan<byte> span, ref int at)
+    /// <returns><see langword="false"/> when <paramref name="span"/> ends inside the varint.</returns>
+    private static bool TryReadVarint(ReadOnlySpan<byte> span, ref int at, out ulong value)
     {
-        ulong result = 0;
+        value = 0;
+        int from = at;
         for (int shift = 0; shift < 64; shift += 7)
         {
-            if (at >= span.Length)
+            if (from >= span.Length)
             {
-                throw new IpcProtocolException("a truncated frame header");
+                return false;
             }
 
-            byte b = span[at++];
-            result |= (ulong)(b & 0x7F) << shift;
+            byte b = span[from++];
+            value |= (ulong)(b & 0x7F) << shift;
             if ((b & 0x80) == 0)
             {
-                return result;
+                at = from;
+                return true;
             }
         }
 
@@ -274,4 +401,44 @@ internal static class FrameCodec
 
     private static string GetString(ReadOnlySpan<byte> source) => Utf8.GetString(source);
 #endif
+}
+
+/// <summary>The fields of a frame before its payload, and where the payload begins.</summary>
+internal readonly struct FrameHeader
+{
+    public FrameHeader(FrameKind kind, long callId, long portId, string channel, TransferredPort[]? ports, ActivityContext trace, int[]? segmentLengths, long segmentBytes, int size)
+    {
+        this.Kind = kind;
+        this.CallId = callId;
+        this.PortId = portId;
+        this.Channel = channel;
+        this.Ports = ports;
+        this.Trace = trace;
+        this.SegmentLengths = segmentLengths;
+        this.SegmentBytes = segmentBytes;
+        this.Size = size;
+    }
+
+    public FrameKind Kind { get; }
+
+    public long CallId { get; }
+
+    public long PortId { get; }
+
+    public string Channel { get; }
+
+    public TransferredPort[]? Ports { get; }
+
+    public ActivityContext Trace { get; }
+
+    /// <summary>Gets the binary segments' lengths, in order, or <see langword="null"/> when the frame has none.</summary>
+    public int[]? SegmentLengths { get; }
+
+    /// <summary>Gets the binary segments' lengths summed.</summary>
+    public long SegmentBytes { get; }
+
+    /// <summary>Gets the header's size: the offset of the JSON payload in the frame's body.</summary>
+    public int Size { get; }
+
+    public Frame ToFrame(ReadOnlyMemory<byte> payload) => new(this.Kind, this.CallId, this.Channel, payload, this.Ports, this.PortId, this.Trace);
 }

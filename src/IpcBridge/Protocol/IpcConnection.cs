@@ -368,7 +368,7 @@ internal sealed class IpcConnection : IFrameReceiver
 
         try
         {
-            this.FrameTrace?.Invoke(new IpcFrameTrace(direction, this.EndpointId, Telemetry.NameOf(frame.Kind), channel, frame.CallId, frame.Payload.Length, latency));
+            this.FrameTrace?.Invoke(new IpcFrameTrace(direction, this.EndpointId, Telemetry.NameOf(frame.Kind), channel, frame.CallId, (int)BinaryPayload.LengthOf(frame.Payload), latency));
         }
         catch (Exception ex)
         {

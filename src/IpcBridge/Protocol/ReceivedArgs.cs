@@ -32,7 +32,7 @@ internal readonly struct ReceivedArgs
     {
         try
         {
-            return this.serializer.Deserialize<T>(IpcArgs.SliceOf(this.payload.Span, index, this.channel), $"argument {index} on channel '{this.channel}'");
+            return this.serializer.Deserialize<T>(IpcArgs.SliceOf(this.payload, index, this.channel), $"argument {index} on channel '{this.channel}'");
         }
         catch (IpcSerializationException ex)
         {
@@ -45,7 +45,7 @@ internal readonly struct ReceivedArgs
     {
         try
         {
-            return PayloadSerializer.Deserialize(IpcArgs.SliceOf(this.payload.Span, index, this.channel), typeInfo, $"argument {index} on channel '{this.channel}'");
+            return PayloadSerializer.Deserialize(IpcArgs.SliceOf(this.payload, index, this.channel), typeInfo, $"argument {index} on channel '{this.channel}'");
         }
         catch (IpcSerializationException ex)
         {

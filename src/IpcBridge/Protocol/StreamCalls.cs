@@ -16,7 +16,7 @@ internal static class StreamCalls
     public static async IAsyncEnumerable<TItem> ReadAsync<TItem>(
         IpcConnection connection,
         string channel,
-        byte[] payload,
+        ReadOnlyMemory<byte> payload,
         int window,
         Func<ReadOnlyMemory<byte>, TItem> read,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -137,7 +137,7 @@ internal class BridgeProxy : DispatchProxy
         }
 
         Type type = declared == typeof(object) ? value.GetType() : declared;
-        byte[] json = serializer.SerializeObject(value);
+        ReadOnlyMemory<byte> json = serializer.SerializeObject(value);
         return serializer.Deserialize(json, type, "a value crossing the context bridge");
     }
 

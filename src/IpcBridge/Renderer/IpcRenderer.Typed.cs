@@ -24,7 +24,7 @@ public sealed partial class IpcRenderer
     {
         string name = NameOf(channel);
         this.Check(IpcOperation.Send, name);
-        byte[] payload = PayloadSerializer.SerializeArg(message, channel.ResolveTypeInfo(this.Connection.Serializer));
+        ReadOnlyMemory<byte> payload = PayloadSerializer.SerializeArg(message, channel.ResolveTypeInfo(this.Connection.Serializer));
         this.Connection.Write(new Frame(FrameKind.Send, 0, name, payload));
     }
 
@@ -195,9 +195,9 @@ public sealed partial class IpcRenderer
         string name = NameOf(channel);
         this.Check(IpcOperation.Invoke, name);
         PayloadSerializer serializer = this.Connection.Serializer;
-        byte[] payload = PayloadSerializer.SerializeArg(request, channel.ResolveRequest(serializer));
+        ReadOnlyMemory<byte> payload = PayloadSerializer.SerializeArg(request, channel.ResolveRequest(serializer));
         JsonTypeInfo<TItem> itemInfo = channel.ResolveItem(serializer);
-        return StreamCalls.ReadAsync(this.Connection, name, payload, this.options.StreamWindow, item => PayloadSerializer.Deserialize(item.Span, itemInfo, $"an item of '{name}'"));
+        return StreamCalls.ReadAsync(this.Connection, name, payload, this.options.StreamWindow, item => PayloadSerializer.Deserialize(item, itemInfo, $"an item of '{name}'", soleReader: true));
     }
 
     /// <summary>
@@ -262,9 +262,9 @@ public sealed partial class IpcRenderer
         this.Check(IpcOperation.Invoke, name);
         TimeSpan? limit = this.options.TimeoutFor(name, timeout ?? channel.Timeout, this.options.InvokeTimeout);
         PayloadSerializer serializer = this.Connection.Serializer;
-        byte[] payload = PayloadSerializer.SerializeArg(request, channel.ResolveRequest(serializer));
+        ReadOnlyMemory<byte> payload = PayloadSerializer.SerializeArg(request, channel.ResolveRequest(serializer));
         JsonTypeInfo<TResponse> responseInfo = channel.ResolveResponse(serializer);
         ReadOnlyMemory<byte> result = await this.Connection.CallAsync(FrameKind.Invoke, name, payload, null, limit, cancellationToken, out _).ConfigureAwait(false);
-        return PayloadSerializer.Deserialize(result.Span, responseInfo, $"the result of '{name}'");
+        return PayloadSerializer.Deserialize(result, responseInfo, $"the result of '{name}'", soleReader: true);
     }
 }

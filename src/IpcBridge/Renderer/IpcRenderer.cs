@@ -129,7 +129,7 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
         }
 
         this.Check(IpcOperation.SendSync, channel);
-        byte[] payload = this.Connection.Serializer.SerializeArgs(args);
+        ReadOnlyMemory<byte> payload = this.Connection.Serializer.SerializeArgs(args);
         Task<ReadOnlyMemory<byte>> answer = this.Connection.CallAsync(FrameKind.SendSync, channel, payload, null, CancellationToken.None, out long callId);
         bool done;
         try
@@ -150,7 +150,7 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
             throw timedOut;
         }
 
-        return this.Connection.Serializer.Deserialize<TResult>(answer.Result.Span, $"the sync answer on '{channel}'");
+        return this.Connection.Serializer.Deserialize<TResult>(answer.Result, $"the sync answer on '{channel}'", soleReader: true);
     }
 
     /// <summary>Invokes main's handler for <paramref name="channel"/> and awaits its result (Electron's <c>ipcRenderer.invoke</c>).</summary>
@@ -220,9 +220,9 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
     public IAsyncEnumerable<TItem> InvokeStream<TItem>(string channel, params object?[] args)
     {
         this.Check(IpcOperation.Invoke, channel);
-        byte[] payload = this.Connection.Serializer.SerializeArgs(args);
+        ReadOnlyMemory<byte> payload = this.Connection.Serializer.SerializeArgs(args);
         PayloadSerializer serializer = this.Connection.Serializer;
-        return StreamCalls.ReadAsync(this.Connection, channel, payload, this.options.StreamWindow, item => serializer.Deserialize<TItem>(item.Span, $"an item of '{channel}'"));
+        return StreamCalls.ReadAsync(this.Connection, channel, payload, this.options.StreamWindow, item => serializer.Deserialize<TItem>(item, $"an item of '{channel}'", soleReader: true));
     }
 
     /// <summary>Registers the handler for main's invokes on <paramref name="channel"/> (<see cref="WebContents.InvokeAsync{TResult}(string, object?[])"/>).</summary>
@@ -367,7 +367,7 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
     {
         MessagePortMain[] ports = PortTransfer.Validate(transfer, null);
         this.Check(ports.Length == 0 ? IpcOperation.Send : IpcOperation.Send | IpcOperation.Ports, channel);
-        byte[] payload = this.Connection.Serializer.SerializeArgs(new[] { message });
+        ReadOnlyMemory<byte> payload = this.Connection.Serializer.SerializeArgs(new[] { message });
         this.Ports.SendWithPorts(this.Connection, FrameKind.Send, channel, payload, ports);
     }
 
@@ -545,9 +545,9 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
     {
         this.Check(IpcOperation.Invoke, channel);
         TimeSpan? limit = this.options.TimeoutFor(channel, timeout, this.options.InvokeTimeout);
-        byte[] payload = this.Connection.Serializer.SerializeArgs(args);
+        ReadOnlyMemory<byte> payload = this.Connection.Serializer.SerializeArgs(args);
         ReadOnlyMemory<byte> result = await this.Connection.CallAsync(FrameKind.Invoke, channel, payload, null, limit, cancellationToken, out _).ConfigureAwait(false);
-        return this.Connection.Serializer.Deserialize<TResult>(result.Span, $"the result of '{channel}'");
+        return this.Connection.Serializer.Deserialize<TResult>(result, $"the result of '{channel}'", soleReader: true);
     }
 
     private void AddHandler(string channel, HandlerRegistry<IpcRendererInvokeEvent>.UnaryHandler handler, bool once)

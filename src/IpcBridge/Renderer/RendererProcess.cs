@@ -134,11 +134,6 @@ public sealed class RendererProcess : IAsyncDisposable
         }
 
         var runtime = new RendererRuntime(new StreamTransport(framed), settings, options.LoggerFactory ?? NullLoggerFactory.Instance);
-        if (exitWhenMainGone)
-        {
-            _ = ExitWhenGoneAsync(runtime);
-        }
-
         try
         {
             runtime.Start(Handshake.ToIdentity(welcome, CurrentProcess.Id), options.Preload, peerLinks: PeerLinks.Supported);
@@ -147,6 +142,13 @@ public sealed class RendererProcess : IAsyncDisposable
         {
             await runtime.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+
+        // Only once the endpoint is ready: a failed preload must reach the caller (and end a launched child non-zero),
+        // not race main's closing of the link into a clean exit.
+        if (exitWhenMainGone)
+        {
+            _ = ExitWhenGoneAsync(runtime);
         }
 
         return new RendererProcess(runtime, welcome);

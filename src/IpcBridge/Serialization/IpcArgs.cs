@@ -81,13 +81,26 @@ public sealed class IpcArgs
         return PayloadSerializer.Deserialize(this.Slice(index), typeInfo, $"argument {index} on channel '{this.channel}'");
     }
 
+    /// <summary>
+    /// Reads argument <paramref name="index"/> for a typed handler, the only code that ever sees these arguments: a binary
+    /// segment held in an array of its own becomes the handler's without a copy.
+    /// </summary>
+    [RequiresUnreferencedCode(ReflectionMessages.ArgsUnreferencedCode)]
+    [RequiresDynamicCode(ReflectionMessages.ArgsDynamicCode)]
+    internal T GetAsOnlyReader<T>(int index)
+        => this.serializer.Deserialize<T>(this.Slice(index), $"argument {index} on channel '{this.channel}'", soleReader: true);
+
+    /// <summary>Like <see cref="GetAsOnlyReader{T}(int)"/>, with source-generated metadata.</summary>
+    internal T GetAsOnlyReader<T>(int index, JsonTypeInfo<T> typeInfo)
+        => PayloadSerializer.Deserialize(this.Slice(index), typeInfo, $"argument {index} on channel '{this.channel}'", soleReader: true);
+
     /// <summary>Returns the arguments as JSON text, for logging and diagnostics.</summary>
     /// <returns>The JSON array.</returns>
     public override string ToString() => Encoding.UTF8.GetString(this.payload.ToArray());
 
     private static readonly byte[] JsonNull = Encoding.UTF8.GetBytes("null");
 
-    private ReadOnlySpan<byte> Slice(int index)
+    private ReadOnlyMemory<byte> Slice(int index)
     {
         if (index < 0)
         {
@@ -101,7 +114,7 @@ public sealed class IpcArgs
         }
 
         (int start, int length) = index == 0 ? (this.firstStart, this.firstLength) : this.rest![index - 1];
-        return this.payload.Span.Slice(start, length);
+        return this.payload.Slice(start, length);
     }
 
     private int IndexedCount()
@@ -118,7 +131,7 @@ public sealed class IpcArgs
 
     /// <summary>Finds argument <paramref name="index"/> in an argument array without keeping an index (one read, one argument).</summary>
     /// <exception cref="IpcSerializationException">The payload is not a JSON argument array.</exception>
-    internal static ReadOnlySpan<byte> SliceOf(ReadOnlySpan<byte> payload, int index, string channel)
+    internal static ReadOnlyMemory<byte> SliceOf(ReadOnlyMemory<byte> payload, int index, string channel)
     {
         if (index < 0)
         {
@@ -127,7 +140,7 @@ public sealed class IpcArgs
 
         try
         {
-            var reader = new Utf8JsonReader(payload);
+            var reader = new Utf8JsonReader(payload.Span);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
             {
                 throw new IpcSerializationException($"The payload on channel '{channel}' is not an argument array.");

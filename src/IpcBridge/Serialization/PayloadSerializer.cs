@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -19,11 +20,17 @@ internal sealed class PayloadSerializer
     [ThreadStatic]
     private static Utf8JsonWriter? cachedWriter;
 
+    [ThreadStatic]
+    private static List<ReadOnlyMemory<byte>>? cachedSegments;
+
     // Every endpoint makes a serializer (main, and each renderer in its own runtime). Endpoints given the same options
     // share one prepared copy, and so System.Text.Json's metadata cache, and the per-type slots below keep hitting.
     // Options that may still change are copied per serializer, as before.
     private static readonly JsonSerializerOptions DefaultOptions = Prepare(null);
     private static readonly ConditionalWeakTable<JsonSerializerOptions, JsonSerializerOptions> Prepared = new();
+
+    // The binary-aware copies of options that came with metadata (BinaryAware).
+    private static readonly ConditionalWeakTable<JsonSerializerOptions, JsonSerializerOptions> Twins = new();
 
     private TypeSlot? lastRuntimeType;
 
@@ -41,9 +48,9 @@ internal sealed class PayloadSerializer
     /// <summary>Serializes <paramref name="args"/> as a JSON array; a <see langword="null"/> array counts as one null argument.</summary>
     [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
     [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
-    public byte[] SerializeArgs(object?[]? args)
+    public ReadOnlyMemory<byte> SerializeArgs(object?[]? args)
     {
-        Utf8JsonWriter writer = RentWriter(out ArrayBuilder buffer);
+        Utf8JsonWriter writer = RentWriter(out ArrayBuilder buffer, out List<ReadOnlyMemory<byte>>? outer);
         try
         {
             writer.WriteStartArray();
@@ -61,112 +68,116 @@ internal sealed class PayloadSerializer
 
             writer.WriteEndArray();
             writer.Flush();
-            return buffer.ToArray();
+            return Finish(buffer);
         }
         finally
         {
-            Return(writer, buffer);
+            Return(writer, buffer, outer);
         }
     }
 
     /// <summary>Serializes one argument of a static type as a one-element JSON array.</summary>
     [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
     [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
-    public byte[] SerializeArg<T>(T value)
+    public ReadOnlyMemory<byte> SerializeArg<T>(T value)
     {
-        Utf8JsonWriter writer = RentWriter(out ArrayBuilder buffer);
+        Utf8JsonWriter writer = RentWriter(out ArrayBuilder buffer, out List<ReadOnlyMemory<byte>>? outer);
         try
         {
             writer.WriteStartArray();
             this.WriteTyped(writer, value);
             writer.WriteEndArray();
             writer.Flush();
-            return buffer.ToArray();
+            return Finish(buffer);
         }
         finally
         {
-            Return(writer, buffer);
+            Return(writer, buffer, outer);
         }
     }
 
     /// <summary>Serializes one argument as a one-element JSON array with the given metadata (no reflection).</summary>
-    public static byte[] SerializeArg<T>(T value, JsonTypeInfo<T> typeInfo)
+    public static ReadOnlyMemory<byte> SerializeArg<T>(T value, JsonTypeInfo<T> typeInfo)
     {
-        Utf8JsonWriter writer = RentWriter(out ArrayBuilder buffer);
+        Utf8JsonWriter writer = RentWriter(out ArrayBuilder buffer, out List<ReadOnlyMemory<byte>>? outer);
         try
         {
             writer.WriteStartArray();
-            WriteWith(writer, value, typeInfo);
+            WriteWith(writer, value, BinaryAware(typeInfo));
             writer.WriteEndArray();
             writer.Flush();
-            return buffer.ToArray();
+            return Finish(buffer);
         }
         finally
         {
-            Return(writer, buffer);
+            Return(writer, buffer, outer);
         }
     }
 
     /// <summary>Serializes one value (a result) with the given metadata (no reflection).</summary>
-    public static byte[] SerializeValue<T>(T value, JsonTypeInfo<T> typeInfo)
+    public static ReadOnlyMemory<byte> SerializeValue<T>(T value, JsonTypeInfo<T> typeInfo)
     {
-        Utf8JsonWriter writer = RentWriter(out ArrayBuilder buffer);
+        Utf8JsonWriter writer = RentWriter(out ArrayBuilder buffer, out List<ReadOnlyMemory<byte>>? outer);
         try
         {
-            WriteWith(writer, value, typeInfo);
+            WriteWith(writer, value, BinaryAware(typeInfo));
             writer.Flush();
-            return buffer.ToArray();
+            return Finish(buffer);
         }
         finally
         {
-            Return(writer, buffer);
+            Return(writer, buffer, outer);
         }
     }
 
     /// <summary>Serializes one value of a static type (a result).</summary>
     [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
     [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
-    public byte[] SerializeValue<T>(T value)
+    public ReadOnlyMemory<byte> SerializeValue<T>(T value)
     {
-        Utf8JsonWriter writer = RentWriter(out ArrayBuilder buffer);
+        Utf8JsonWriter writer = RentWriter(out ArrayBuilder buffer, out List<ReadOnlyMemory<byte>>? outer);
         try
         {
             this.WriteTyped(writer, value);
             writer.Flush();
-            return buffer.ToArray();
+            return Finish(buffer);
         }
         finally
         {
-            Return(writer, buffer);
+            Return(writer, buffer, outer);
         }
     }
 
     /// <summary>Serializes one value by its runtime type (a result whose static type is <see cref="object"/>).</summary>
     [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
     [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
-    public byte[] SerializeObject(object? value)
+    public ReadOnlyMemory<byte> SerializeObject(object? value)
     {
-        Utf8JsonWriter writer = RentWriter(out ArrayBuilder buffer);
+        Utf8JsonWriter writer = RentWriter(out ArrayBuilder buffer, out List<ReadOnlyMemory<byte>>? outer);
         try
         {
             this.WriteObject(writer, value, -1);
             writer.Flush();
-            return buffer.ToArray();
+            return Finish(buffer);
         }
         finally
         {
-            Return(writer, buffer);
+            Return(writer, buffer, outer);
         }
     }
 
     /// <summary>Reads one JSON value as <typeparamref name="T"/>; <paramref name="what"/> is formatted only if the read fails.</summary>
+    /// <param name="json">The value: a payload, or a slice of one (its binary segments come with it).</param>
+    /// <param name="what">What is read, for the exception's message.</param>
+    /// <param name="soleReader">Whether nobody else will ever read <paramref name="json"/>'s payload (a call's answer, a stream item), so a binary segment held in an array of its own may be handed over rather than copied.</param>
     [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
     [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
-    public T Deserialize<T>(ReadOnlySpan<byte> json, ref ReadDescription what)
+    public T Deserialize<T>(ReadOnlyMemory<byte> json, ref ReadDescription what, bool soleReader = false)
     {
+        BinarySegments.ReadState outer = BinarySegments.BeginRead(BinaryPayload.Of(json), soleReader);
         try
         {
-            return JsonSerializer.Deserialize(json, this.TypeInfo<T>())!;
+            return JsonSerializer.Deserialize(json.Span, this.TypeInfo<T>())!;
         }
         catch (IpcSerializationException)
         {
@@ -175,17 +186,22 @@ internal sealed class PayloadSerializer
         catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
         {
             throw new IpcSerializationException($"Could not read {what.ToString()} as '{typeof(T)}': {ex.Message}", ex);
+        }
+        finally
+        {
+            BinarySegments.EndRead(outer);
         }
     }
 
     /// <summary>Reads one JSON value as <typeparamref name="T"/>.</summary>
     [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
     [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
-    public T Deserialize<T>(ReadOnlySpan<byte> json, string what)
+    public T Deserialize<T>(ReadOnlyMemory<byte> json, string what, bool soleReader = false)
     {
+        BinarySegments.ReadState outer = BinarySegments.BeginRead(BinaryPayload.Of(json), soleReader);
         try
         {
-            return JsonSerializer.Deserialize(json, this.TypeInfo<T>())!;
+            return JsonSerializer.Deserialize(json.Span, this.TypeInfo<T>())!;
         }
         catch (IpcSerializationException)
         {
@@ -195,14 +211,19 @@ internal sealed class PayloadSerializer
         {
             throw new IpcSerializationException($"Could not read {what} as '{typeof(T)}': {ex.Message}", ex);
         }
+        finally
+        {
+            BinarySegments.EndRead(outer);
+        }
     }
 
     /// <summary>Reads one JSON value with the given metadata (no reflection); <paramref name="what"/> is formatted only if the read fails.</summary>
-    public static T Deserialize<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo, ref ReadDescription what)
+    public static T Deserialize<T>(ReadOnlyMemory<byte> json, JsonTypeInfo<T> typeInfo, ref ReadDescription what, bool soleReader = false)
     {
+        BinarySegments.ReadState outer = BinarySegments.BeginRead(BinaryPayload.Of(json), soleReader);
         try
         {
-            return JsonSerializer.Deserialize(json, typeInfo)!;
+            return JsonSerializer.Deserialize(json.Span, BinaryAware(typeInfo))!;
         }
         catch (IpcSerializationException)
         {
@@ -212,14 +233,19 @@ internal sealed class PayloadSerializer
         {
             throw new IpcSerializationException($"Could not read {what.ToString()} as '{typeof(T)}': {ex.Message}", ex);
         }
+        finally
+        {
+            BinarySegments.EndRead(outer);
+        }
     }
 
     /// <summary>Reads one JSON value with the given metadata (no reflection).</summary>
-    public static T Deserialize<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo, string what)
+    public static T Deserialize<T>(ReadOnlyMemory<byte> json, JsonTypeInfo<T> typeInfo, string what, bool soleReader = false)
     {
+        BinarySegments.ReadState outer = BinarySegments.BeginRead(BinaryPayload.Of(json), soleReader);
         try
         {
-            return JsonSerializer.Deserialize(json, typeInfo)!;
+            return JsonSerializer.Deserialize(json.Span, BinaryAware(typeInfo))!;
         }
         catch (IpcSerializationException)
         {
@@ -229,16 +255,21 @@ internal sealed class PayloadSerializer
         {
             throw new IpcSerializationException($"Could not read {what} as '{typeof(T)}': {ex.Message}", ex);
         }
+        finally
+        {
+            BinarySegments.EndRead(outer);
+        }
     }
 
     /// <summary>Reads one JSON value as <paramref name="type"/>; <paramref name="what"/> is formatted only if the read fails.</summary>
     [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
     [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
-    public object? Deserialize(ReadOnlySpan<byte> json, Type type, ref ReadDescription what)
+    public object? Deserialize(ReadOnlyMemory<byte> json, Type type, ref ReadDescription what)
     {
+        BinarySegments.ReadState outer = BinarySegments.BeginRead(BinaryPayload.Of(json), soleReader: false);
         try
         {
-            return JsonSerializer.Deserialize(json, this.TypeInfo(type));
+            return JsonSerializer.Deserialize(json.Span, this.TypeInfo(type));
         }
         catch (IpcSerializationException)
         {
@@ -248,16 +279,21 @@ internal sealed class PayloadSerializer
         {
             throw new IpcSerializationException($"Could not read {what.ToString()} as '{type}': {ex.Message}", ex);
         }
+        finally
+        {
+            BinarySegments.EndRead(outer);
+        }
     }
 
     /// <summary>Reads one JSON value as <paramref name="type"/>.</summary>
     [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
     [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
-    public object? Deserialize(ReadOnlySpan<byte> json, Type type, string what)
+    public object? Deserialize(ReadOnlyMemory<byte> json, Type type, string what)
     {
+        BinarySegments.ReadState outer = BinarySegments.BeginRead(BinaryPayload.Of(json), soleReader: false);
         try
         {
-            return JsonSerializer.Deserialize(json, this.TypeInfo(type));
+            return JsonSerializer.Deserialize(json.Span, this.TypeInfo(type));
         }
         catch (IpcSerializationException)
         {
@@ -267,6 +303,50 @@ internal sealed class PayloadSerializer
         {
             throw new IpcSerializationException($"Could not read {what} as '{type}': {ex.Message}", ex);
         }
+        finally
+        {
+            BinarySegments.EndRead(outer);
+        }
+    }
+
+    /// <summary>
+    /// Returns metadata for <typeparamref name="T"/> that writes bytes as binary segments. Metadata from a
+    /// <see cref="System.Text.Json.Serialization.JsonSerializerContext"/> is bound to the context's own options, which
+    /// know nothing of segments; the same resolver asked through a copy of those options with the binary converters in
+    /// front gives source-generated metadata that does (no reflection either way). Each type's answer is remembered.
+    /// </summary>
+    public static JsonTypeInfo<T> BinaryAware<T>(JsonTypeInfo<T> typeInfo)
+    {
+        AwareSlot<T>? slot = Volatile.Read(ref AwareSlot<T>.Last);
+        if (slot is not null && ReferenceEquals(slot.Given, typeInfo))
+        {
+            return slot.Aware;
+        }
+
+        JsonTypeInfo<T> aware = typeInfo;
+        JsonSerializerOptions given = typeInfo.Options;
+        if (!BinaryConverters.AreIn(given) && given.TypeInfoResolver is not null)
+        {
+            try
+            {
+                aware = (JsonTypeInfo<T>)Twins.GetValue(given, Twin).GetTypeInfo(typeof(T));
+            }
+            catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or InvalidCastException)
+            {
+                // A resolver that cannot answer for other options (metadata made by hand): bytes stay base64 then.
+            }
+        }
+
+        Volatile.Write(ref AwareSlot<T>.Last, new AwareSlot<T>(typeInfo, aware));
+        return aware;
+    }
+
+    private static JsonSerializerOptions Twin(JsonSerializerOptions options)
+    {
+        var twin = new JsonSerializerOptions(options);
+        BinaryConverters.AddTo(twin.Converters);
+        twin.MakeReadOnly();
+        return twin;
     }
 
     private static JsonSerializerOptions Prepare(JsonSerializerOptions? options)
@@ -274,6 +354,7 @@ internal sealed class PayloadSerializer
         var copy = options is null ? new JsonSerializerOptions(JsonSerializerDefaults.Web) : new JsonSerializerOptions(options);
         copy.TypeInfoResolver ??= CreateDefaultResolver();
         copy.Converters.Insert(0, new UncloneableTypeConverterFactory());
+        BinaryConverters.AddTo(copy.Converters);
         copy.MakeReadOnly();
         return copy;
     }
@@ -334,7 +415,7 @@ internal sealed class PayloadSerializer
         }
     }
 
-    private static Utf8JsonWriter RentWriter(out ArrayBuilder buffer)
+    private static Utf8JsonWriter RentWriter(out ArrayBuilder buffer, out List<ReadOnlyMemory<byte>>? outerSegments)
     {
         buffer = cachedBuffer ?? new ArrayBuilder();
         cachedBuffer = null;
@@ -350,16 +431,37 @@ internal sealed class PayloadSerializer
             writer.Reset(buffer);
         }
 
+        List<ReadOnlyMemory<byte>> segments = cachedSegments ?? new List<ReadOnlyMemory<byte>>();
+        cachedSegments = null;
+        outerSegments = BinarySegments.BeginWrite(segments);
         return writer;
     }
 
-    private static void Return(Utf8JsonWriter writer, ArrayBuilder buffer)
+    private static void Return(Utf8JsonWriter writer, ArrayBuilder buffer, List<ReadOnlyMemory<byte>>? outerSegments)
     {
-        // A serializer that re-enters (a converter serializing a nested message) rents a fresh pair; only
+        // A serializer that re-enters (a converter serializing a nested message) rents a fresh set; only
         // the outermost one is cached again.
+        List<ReadOnlyMemory<byte>> segments = BinarySegments.Writing!;
+        BinarySegments.EndWrite(outerSegments);
+        segments.Clear();
         buffer.TrimIfLarge();
         cachedBuffer = buffer;
         cachedWriter = writer;
+        cachedSegments = segments;
+    }
+
+    /// <summary>Ends a payload: the JSON alone, or the JSON with the binary segments its values were written to.</summary>
+    private static ReadOnlyMemory<byte> Finish(ArrayBuilder buffer)
+    {
+        byte[] json = buffer.ToArray();
+        List<ReadOnlyMemory<byte>> segments = BinarySegments.Writing!;
+        if (segments.Count == 0)
+        {
+            return json;
+        }
+
+        // Each segment is the converter's own copy of the sender's bytes, an array nobody else holds.
+        return new BinaryPayload(new ArraySegment<byte>(json), segments.ToArray(), segmentsOwned: true).Memory;
     }
 
     [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
@@ -438,6 +540,22 @@ internal sealed class PayloadSerializer
         public JsonSerializerOptions Options { get; }
 
         public JsonTypeInfo<T> Info { get; }
+    }
+
+    /// <summary>The binary-aware metadata for the metadata a caller gave last, per type.</summary>
+    private sealed class AwareSlot<T>
+    {
+        public static AwareSlot<T>? Last;
+
+        public AwareSlot(JsonTypeInfo<T> given, JsonTypeInfo<T> aware)
+        {
+            this.Given = given;
+            this.Aware = aware;
+        }
+
+        public JsonTypeInfo<T> Given { get; }
+
+        public JsonTypeInfo<T> Aware { get; }
     }
 
     /// <summary>A runtime type's metadata.</summary>

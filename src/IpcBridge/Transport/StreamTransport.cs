@@ -93,13 +93,27 @@ internal sealed class StreamTransport : IFrameTransport
                     return;
                 }
 
-                if (!result.IsCompleted && !result.IsCanceled && this.framed.ReadsDirectly(buffer, out int length))
+                bool direct;
+                int length = 0;
+                FrameHeader header = default;
+                try
+                {
+                    direct = !result.IsCompleted && !result.IsCanceled && this.framed.ReadsDirectly(buffer, out length, out header);
+                }
+                catch (IpcProtocolException ex)
+                {
+                    reader.AdvanceTo(buffer.End);
+                    this.Violation(ex);
+                    return;
+                }
+
+                if (direct)
                 {
                     // A large frame is read straight from the stream; ReadDirectAsync consumes the pipe's buffer itself.
                     Frame large;
                     try
                     {
-                        large = await this.framed.ReadDirectAsync(buffer, length, this.stop.Token).ConfigureAwait(false);
+                        large = await this.framed.ReadDirectAsync(buffer, length, header, this.stop.Token).ConfigureAwait(false);
                     }
                     catch (IpcProtocolException ex)
                     {

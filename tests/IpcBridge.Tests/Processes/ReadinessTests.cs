@@ -180,7 +180,7 @@ public class ReadinessTests
     [Fact]
     public async Task Attach_PreloadNeverReturns_FailsAtTheHandshakeLimit_LinkClosed()
     {
-        await using var main = new MainProcess(new IpcBridgeOptions { HandshakeTimeout = TimeSpan.FromSeconds(1) });
+        await using var main = new MainProcess(new IpcBridgeOptions { HandshakeTimeout = TimeSpan.FromSeconds(5) });
         using var release = new ManualResetEventSlim();
         (Stream mainEnd, Stream rendererEnd) = await SocketPair.CreateAsync();
         Task<WebContents> attaching = main.AttachAsync(mainEnd, new AttachOptions { Name = "stuck", Allowlist = ChannelAllowlist.AllowAll() });
@@ -190,7 +190,7 @@ public class ReadinessTests
         }));
 
         IpcPreloadException thrown = (await attaching.Awaiting(t => t.WithTimeout()).Should().ThrowAsync<IpcPreloadException>()).Which;
-        thrown.Message.Should().Contain("'stuck'").And.Contain("did not return within 1000 ms");
+        thrown.Message.Should().Contain("'stuck'").And.Contain("did not return within 5000 ms");
         thrown.InnerException.Should().BeOfType<IpcTimeoutException>();
         thrown.RemoteTypeName.Should().BeNull();
         await WaitUntilNoEndpointAsync(main);
@@ -214,7 +214,7 @@ public class ReadinessTests
     [Fact]
     public async Task Launch_PreloadThrows_LaunchFailsNamingTheMessage_ChildExitsNonZero_ChildProcessGoneReported()
     {
-        await using var main = new MainProcess();
+        await using var main = new MainProcess(new IpcBridgeOptions { HandshakeTimeout = ChildTimeout });
         var gone = Signal.Create<ProcessGoneEventArgs>();
         main.ChildProcessGone += (_, e) => gone.TrySetResult(e);
 
@@ -234,14 +234,14 @@ public class ReadinessTests
     [Fact]
     public async Task Launch_PreloadNeverReturns_LaunchFailsAtTheHandshakeLimit_ChildKilledAndReported()
     {
-        await using var main = new MainProcess(new IpcBridgeOptions { HandshakeTimeout = TimeSpan.FromSeconds(2) });
+        await using var main = new MainProcess(new IpcBridgeOptions { HandshakeTimeout = TimeSpan.FromSeconds(5) });
         var gone = Signal.Create<ProcessGoneEventArgs>();
         main.ChildProcessGone += (_, e) => gone.TrySetResult(e);
 
         Func<Task> launching = () => main.LaunchAsync(TestChild.StartInfo("preload-hangs"), new LaunchOptions { Name = "hung", ConnectTimeout = ChildTimeout });
 
         IpcLaunchException thrown = (await launching.Should().ThrowAsync<IpcLaunchException>()).Which;
-        thrown.Message.Should().Contain("'hung'").And.Contain("did not return within 2000 ms");
+        thrown.Message.Should().Contain("'hung'").And.Contain("did not return within 5000 ms");
         thrown.InnerException.Should().BeOfType<IpcPreloadException>();
         ProcessGoneEventArgs e = await gone.Task.WaitAsync(ChildTimeout);
         e.Reason.Should().Be(ProcessGoneReason.LaunchFailed);

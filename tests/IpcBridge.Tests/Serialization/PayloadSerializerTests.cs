@@ -24,7 +24,7 @@ public class PayloadSerializerTests
         string larger = new('y', 3 * 1024 * 1024);
 
         // Act
-        byte[][] payloads = { serializer.SerializeValue(large), serializer.SerializeValue("a"), serializer.SerializeValue(larger), serializer.SerializeValue(large) };
+        byte[][] payloads = { serializer.SerializeValue(large).ToArray(), serializer.SerializeValue("a").ToArray(), serializer.SerializeValue(larger).ToArray(), serializer.SerializeValue(large).ToArray() };
 
         // Assert
         payloads.Select(Encoding.UTF8.GetString).Should().Equal($"\"{large}\"", "\"a\"", $"\"{larger}\"", $"\"{large}\"");
@@ -54,9 +54,9 @@ public class PayloadSerializerTests
 
         // Act: alternately, so each read finds the other serializer's metadata remembered last.
         string[] json = Enumerable.Range(0, 6)
-            .Select(i => Encoding.UTF8.GetString(i % 2 == 0 ? camel.SerializeValue(value) : pascal.SerializeValue(value)))
+            .Select(i => Encoding.UTF8.GetString((i % 2 == 0 ? camel.SerializeValue(value) : pascal.SerializeValue(value)).Span))
             .ToArray();
-        Named read = pascal.Deserialize<Named>("{\"DisplayName\":\"p\"}"u8, "a test value");
+        Named read = pascal.Deserialize<Named>("{\"DisplayName\":\"p\"}"u8.ToArray(), "a test value");
 
         // Assert
         json.Should().Equal(Enumerable.Range(0, 6).Select(i => i % 2 == 0 ? "{\"displayName\":\"n\"}" : "{\"DisplayName\":\"n\"}"));
