@@ -356,7 +356,11 @@ internal sealed partial class PortRouter
 
             // The endpoint that handed a port over may still pass on what was queued for it.
             bool fromGiver = here is not null && here.ArrivedVia == link;
-            if ((here is null && there is null) || !(fromHolder || fromGiver || this.IsRelayLocked(target, link) || this.IsDrainingFromLocked(target, link)))
+
+            // The port's own holder fencing its old route through here (it gave the port to this endpoint before, and
+            // got it back): the fence goes straight back the way it came, after what this endpoint passed on before it.
+            bool ownFence = frame.Kind == FrameKind.PortFence && frame.Ports is null && here is null && there?.Link == link;
+            if ((here is null && there is null) || !(fromHolder || fromGiver || ownFence || this.IsRelayLocked(target, link) || this.IsDrainingFromLocked(target, link)))
             {
                 // Not a port this link holds the other end of: stale after a close, or forged. Ports it carried are refused.
                 RejectPorts(link, frame.Ports);

@@ -190,7 +190,7 @@ internal static class FrameCodec
         return new Frame(kind, callId, channel, new ReadOnlyMemory<byte>(bytes, at, bytes.Length - at), ports, portId, trace);
     }
 
-    private static int WriteVarint(Span<byte> span, ulong value)
+    internal static int WriteVarint(Span<byte> span, ulong value)
     {
         int i = 0;
         while (value >= 0x80)
@@ -203,7 +203,7 @@ internal static class FrameCodec
         return i;
     }
 
-    private static ulong ReadVarint(ReadOnlySpan<byte> span, ref int at)
+    internal static ulong ReadVarint(ReadOnlySpan<byte> span, ref int at)
     {
         ulong result = 0;
         for (int shift = 0; shift < 64; shift += 7)
