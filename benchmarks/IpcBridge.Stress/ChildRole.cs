@@ -15,6 +15,14 @@ namespace IpcBridge.Stress;
 /// </summary>
 public static class ChildRole
 {
+    /// <summary>What main lets the child do: everything both the kill storm and the soak ask of it.</summary>
+    public static ChannelAllowlist Allowlist { get; } = ChannelAllowlist.DenyAll
+        .AllowInvoke("hang-main", "soak-invoke", "soak-barrier")
+        .AllowHandle("hang")
+        .AllowReceive("call-main", "crash", "soak", "soak-port")
+        .AllowPorts("soak-port")
+        .AllowSend("soak-send", "soak-done");
+
     public static async Task<int> RunAsync()
     {
         MessagePortMain? soakPort = null;

@@ -43,11 +43,14 @@ public static class Churn
         result.Figures["start (after warm-up)"] = start.ToString();
         result.Figures["end"] = end.ToString();
         result.Figures["WebContents table start -> end"] = $"{tableAtStart} -> {tableAtEnd}";
-        result.Check(end.Handles <= start.Handles, $"file descriptors: {start.Handles} -> {end.Handles}");
+        result.Check(end.Sockets <= start.Sockets, $"sockets, pipes and event descriptors: {start.Sockets} -> {end.Sockets}: {Resources.DescribeHandles()}");
+
+        // Files the runtime opens once (an assembly first used late, e.g. for an exception's stack trace) stay open.
+        result.Check(end.Handles <= start.Handles + 8, $"file descriptors: {start.Handles} -> {end.Handles}: {Resources.DescribeHandles()}");
         result.Check(tableAtEnd == tableAtStart, $"WebContents table: {tableAtStart} -> {tableAtEnd}");
 
-        // The thread pool may keep a few more idle workers than it had after the warm-up; a leak grows with the cycles.
-        result.Check(end.Threads <= start.Threads + 4, $"threads: {start.Threads} -> {end.Threads}");
+        // The thread pool sizes itself (and retires idle workers only after a while): the check is on every other thread.
+        result.Check(end.Threads <= start.Threads, $"threads outside the pool: {start.Threads} -> {end.Threads}");
         return result;
     }
 

@@ -89,11 +89,14 @@ public static class KillStorm
     {
         WebContents child = await main.LaunchAsync(
             MainProcess.CreateStartInfoForThisApp("child"),
-            new LaunchOptions { Allowlist = ChannelAllowlist.DenyAll.AllowInvoke("hang-main").AllowHandle("hang").AllowReceive("call-main", "crash") });
+            new LaunchOptions { Allowlist = ChildRole.Allowlist });
         pids.Add(child.ProcessId);
 
         // A call each way, both pending when the child dies.
         Task<int> mainCall = child.InvokeAsync<int>("hang");
+
+        // Observed whatever happens below; its outcome is checked once the child is gone.
+        _ = mainCall.ContinueWith(t => t.Exception, TaskScheduler.Default);
         child.Send("call-main");
         if (!await Within(handlerStarted.GetOrAdd(child.Id, _ => NewSignal()).Task))
         {

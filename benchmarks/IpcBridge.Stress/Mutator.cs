@@ -46,9 +46,10 @@ public sealed class Mutator
     }
 
     /// <summary>The bytes of one hostile frame (length prefix included) and what it was.</summary>
-    public (byte[] Bytes, string What) Next()
+    /// <param name="wellFormed">Only frames the decoder accepts, broken in what they say rather than in their bytes, so the link lives on to the next one.</param>
+    public (byte[] Bytes, string What) Next(bool wellFormed = false)
     {
-        int choice = this.random.Next(100);
+        int choice = this.random.Next(wellFormed ? 55 : 100);
         if (choice < 15)
         {
             return (Encode(this.Valid()), "valid");
@@ -56,7 +57,7 @@ public sealed class Mutator
 
         if (choice < 55)
         {
-            (Frame frame, string what) = this.FieldMutation(this.Valid());
+            (Frame frame, string what) = this.FieldMutation(this.Valid(), wellFormed);
             return (Encode(frame), what);
         }
 
@@ -97,7 +98,7 @@ public sealed class Mutator
         return writer.WrittenSpan.ToArray();
     }
 
-    private (Frame Frame, string What) FieldMutation(Frame f)
+    private (Frame Frame, string What) FieldMutation(Frame f, bool wellFormed)
     {
         Random r = this.random;
         switch (r.Next(9))
@@ -113,7 +114,7 @@ public sealed class Mutator
                 return (new Frame(f.Kind, f.CallId, channel, f.Payload, f.Ports, f.PortId, f.Trace), "channel");
             case 4:
                 // Not whole triples, or triples of ids nobody gave this peer.
-                long[] ports = Enumerable.Range(0, r.Next(2) == 0 ? r.Next(1, 8) : 3 * r.Next(1, 4)).Select(_ => this.AnyId()).ToArray();
+                long[] ports = Enumerable.Range(0, r.Next(2) == 0 && !wellFormed ? r.Next(1, 8) : 3 * r.Next(1, 4)).Select(_ => this.AnyId()).ToArray();
                 return (new Frame(f.Kind, f.CallId, f.Channel, f.Payload, ports, f.PortId, f.Trace), "transfer triples");
             case 5:
                 return (new Frame(f.Kind, f.CallId, f.Channel, this.Garble(f.Payload.ToArray()), f.Ports, f.PortId, f.Trace), "JSON bytes");

@@ -58,7 +58,7 @@ public static class Soak
         {
             WebContents child = await main.LaunchAsync(
                 MainProcess.CreateStartInfoForThisApp("child"),
-                new LaunchOptions { Allowlist = ChannelAllowlist.DenyAll.AllowSend("soak-send", "soak-done").AllowInvoke("soak-invoke", "soak-barrier").AllowReceive("soak", "soak-port").AllowPorts("soak-port") });
+                new LaunchOptions { Allowlist = ChildRole.Allowlist });
             received[c] = new Counter();
             byId[child.Id] = received[c];
             done[child.Id] = new TaskCompletionSource<(int, string?)>(TaskCreationOptions.RunContinuationsAsynchronously);
