@@ -29,9 +29,8 @@ public sealed class HostilePeer : IAsyncDisposable
         var framed = new FramedStream(stream, FrameGen.MaxFrameSize);
         await Handshake.ConnectAsync(framed, token, Environment.ProcessId, cancellationToken);
 
-        // Protocol 3: an endpoint says Ready (an empty Ready frame) once its preload returned; main's AttachAsync waits
-        // for it. When the library speaks version 3, send it here:
-        // await framed.WriteFrameAsync(new Frame(FrameKind.Ready, 0, string.Empty, ReadOnlyMemory<byte>.Empty), cancellationToken);
+        // An endpoint says Ready (empty: its preload returned) before main's AttachAsync returns.
+        await framed.WriteFrameAsync(new Frame(FrameKind.Ready, 0, string.Empty, ReadOnlyMemory<byte>.Empty), cancellationToken);
         await framed.Writer.CompleteAsync();
         await framed.Reader.CompleteAsync();
         return new HostilePeer(stream);
