@@ -214,8 +214,6 @@ public static class Fuzz
     public sealed record Settings(long Frames, int FramesPerLink, double HelloShare, int Workers, int Seed)
     {
         public static Settings Quick { get; } = new(20_000, 200, 0.05, 2, 1);
-
-        public static Settings Full { get; } = new(1_000_000, 200, 0.05, 2, 1);
     }
 
     private sealed class Tally

@@ -32,7 +32,9 @@ public static class KillStorm
         var reasons = new ConcurrentDictionary<string, int>();
         var handlerCancelled = new ConcurrentDictionary<int, TaskCompletionSource>();
         var handlerStarted = new ConcurrentDictionary<int, TaskCompletionSource>();
-        await using (var main = new MainProcess())
+        // A loaded machine can take a while to start a .NET child and run its preload: the storm is about how children
+        // end, so it gives them time to begin.
+        await using (var main = new MainProcess(new IpcBridgeOptions { HandshakeTimeout = TimeSpan.FromSeconds(60) }))
         {
             main.IpcMain.Handle("hang-main", async (e, _) =>
             {
@@ -87,9 +89,19 @@ public static class KillStorm
         ConcurrentDictionary<int, TaskCompletionSource> handlerCancelled,
         StressResult result)
     {
-        WebContents child = await main.LaunchAsync(
-            MainProcess.CreateStartInfoForThisApp("child"),
-            new LaunchOptions { Allowlist = ChildRole.Allowlist });
+        WebContents child;
+        try
+        {
+            child = await main.LaunchAsync(
+                MainProcess.CreateStartInfoForThisApp("child"),
+                new LaunchOptions { Allowlist = ChildRole.Allowlist, ConnectTimeout = TimeSpan.FromSeconds(60) });
+        }
+        catch (IpcLaunchException ex)
+        {
+            result.Fail($"a launch failed: {ex.Message}");
+            return;
+        }
+
         pids.Add(child.ProcessId);
 
         // A call each way, both pending when the child dies.

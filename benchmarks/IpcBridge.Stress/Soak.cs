@@ -39,7 +39,7 @@ public static class Soak
         int perChild = (int)(messages / Children);
         var samples = new List<(long Messages, Resources At)>();
         var received = new Counter[Children];
-        await using var main = new MainProcess();
+        await using var main = new MainProcess(new IpcBridgeOptions { HandshakeTimeout = TimeSpan.FromSeconds(60) });
         var done = new Dictionary<int, TaskCompletionSource<(int Wrong, string? Error)>>();
         var byId = new Dictionary<int, Counter>();
 
