@@ -120,10 +120,11 @@ public static class Fuzz
 
             try
             {
+                // A hello good enough to be welcomed, from a peer gone before saying Ready, fails as a preload that never returned.
                 WebContents accepted = await attaching.WaitAsync(Patience);
                 await WaitGoneAsync(accepted, result, "a link whose peer closed after its hello");
             }
-            catch (Exception ex) when (ex is IpcProtocolException or IpcTimeoutException)
+            catch (Exception ex) when (ex is IpcProtocolException or IpcTimeoutException or IpcPreloadException)
             {
                 Interlocked.Increment(ref tally.Refused);
             }
