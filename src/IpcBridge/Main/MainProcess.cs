@@ -142,7 +142,7 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
     /// <param name="cancellationToken">Cancels the handshake.</param>
     /// <returns>The endpoint's <see cref="WebContents"/>, once the endpoint's preload has returned: it is ready for anything main sends.</returns>
     /// <exception cref="IpcPreloadException">The endpoint's preload threw (the message names the endpoint and gives the preload's exception message) or did not return within <see cref="IpcBridgeOptions.HandshakeTimeout"/>; the link is closed.</exception>
-    /// <exception cref="IpcProtocolException">The endpoint's hello was malformed, of another protocol version, or had the wrong token; it was told why and the stream closed.</exception>
+    /// <exception cref="IpcProtocolException">The endpoint's hello was malformed, of another protocol version, or had the wrong token (it was told why and the stream closed), or its connection failed during the handshake.</exception>
     /// <exception cref="IpcTimeoutException">The handshake took longer than <see cref="IpcBridgeOptions.HandshakeTimeout"/>.</exception>
     public async Task<WebContents> AttachAsync(System.IO.Stream stream, AttachOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -174,6 +174,15 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
             if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 throw new IpcTimeoutException("(handshake)", this.Options.HandshakeTimeout);
+            }
+
+            if (ex is System.IO.IOException or ObjectDisposedException)
+            {
+                // The endpoint went away mid-handshake (say, closed its end before main's welcome): as for a hello that
+                // never came, the caller gets the protocol failure it was promised, not the socket's error.
+                var failed = new IpcProtocolException($"The endpoint's connection failed during the handshake: {ex.Message}", ex);
+                Log.HandshakeRefused(this.logger, failed.Message);
+                throw failed;
             }
 
             if (ex is IpcProtocolException protocol)

@@ -342,7 +342,7 @@ internal static class FrameCodec
         return true;
     }
 
-    private static int WriteVarint(Span<byte> span, ulong value)
+    internal static int WriteVarint(Span<byte> span, ulong value)
     {
         int i = 0;
         while (value >= 0x80)
@@ -356,7 +356,7 @@ internal static class FrameCodec
     }
 
     /// <returns><see langword="false"/> when <paramref name="span"/> ends inside the varint.</returns>
-    private static bool TryReadVarint(ReadOnlySpan<byte> span, ref int at, out ulong value)
+    internal static bool TryReadVarint(ReadOnlySpan<byte> span, ref int at, out ulong value)
     {
         value = 0;
         int from = at;
