@@ -38,9 +38,9 @@ internal static class FrameGen
             .Select(cs => string.Concat(cs.Select(char.ConvertFromUtf32)))));
 
     /// <summary>Null, or whole (id, partner, limit) triples.</summary>
-    public static readonly Gen<long[]?> Ports = Gen.Frequency(
-        (3, Gen.Const((long[]?)null)),
-        (2, Gen.Int[1, 4].SelectMany(n => Id.Array[n * 3].Select(a => (long[]?)a))));
+    public static readonly Gen<TransferredPort[]?> Ports = Gen.Frequency(
+        (3, Gen.Const((TransferredPort[]?)null)),
+        (2, Gen.Int[1, 4].SelectMany(n => Gen.Select(Id, Id, Id, (id, partner, limit) => new TransferredPort(id, partner, limit)).Array[n].Select(a => (TransferredPort[]?)a))));
 
     public static readonly Gen<byte[]> Payload = Gen.Frequency(
         (1, Gen.Const(Array.Empty<byte>())),
@@ -109,7 +109,7 @@ internal static class FrameGen
         actual.PortId.Should().Be(expected.PortId);
         actual.Channel.Should().Be(expected.Channel);
         actual.Payload.ToArray().Should().Equal(expected.Payload.ToArray());
-        (actual.Ports ?? Array.Empty<long>()).Should().Equal(expected.Ports ?? Array.Empty<long>());
+        (actual.Ports ?? Array.Empty<TransferredPort>()).Should().Equal(expected.Ports ?? Array.Empty<TransferredPort>());
         actual.Trace.TraceId.Should().Be(expected.Trace.TraceId);
         actual.Trace.SpanId.Should().Be(expected.Trace.SpanId);
         actual.Trace.TraceFlags.Should().Be(expected.Trace.TraceFlags);
