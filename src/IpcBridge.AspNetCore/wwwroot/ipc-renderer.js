@@ -556,6 +556,13 @@ export function encodePayload(value, what = 'The value') {
   let text;
   try {
     text = JSON.stringify(value === undefined ? null : value, function replace(key, v) {
+      // The holder's own value, before any toJSON (a Node Buffer's would turn it into a list of numbers).
+      const raw = this[key];
+      if (raw !== v && raw !== null && typeof raw === 'object' && isBinary(raw)) {
+        segments.push(asBytes(raw));
+        return { $bin: segments.length - 1 };
+      }
+
       if (v === null || (typeof v !== 'object' && typeof v !== 'function' && typeof v !== 'symbol' && typeof v !== 'bigint')) {
         return v;
       }
@@ -1438,7 +1445,15 @@ class Session {
       };
       const hello = () => {
         const body = { protocol: PROTOCOL_VERSION, token: this.#options.token ?? null, processId: 0, peers: false };
-        this.#send({ kind: FrameKind.Hello, json: utf8Encoder.encode(JSON.stringify(body)) });
+        try {
+          this.#send({ kind: FrameKind.Hello, json: utf8Encoder.encode(JSON.stringify(body)) });
+        } catch (error) {
+          this.#onHandshake = null;
+          this.#closeSocket(DisconnectReason.LocalClosed, error);
+          reject(error);
+          return;
+        }
+
         this.#countFrames = true;
       };
 
@@ -2296,7 +2311,15 @@ class Session {
 
   #violation(what, cause) {
     const error = cause instanceof IpcError && cause.name === ErrorName.Protocol ? cause : new IpcError(ErrorName.Protocol, `Main broke the protocol: ${what}.`);
-    this.#report(error);
+    const handshake = this.#onHandshake;
+    this.#onHandshake = null;
+    if (handshake !== null) {
+      // connect() rejects with the violation itself, not with the disconnection that follows it.
+      handshake.reject(error);
+    } else {
+      this.#report(error);
+    }
+
     this.#fail(error, DisconnectReason.ProtocolViolation);
   }
 
@@ -2658,8 +2681,8 @@ export async function connect(options = {}) {
     if (handshakeTimeout !== Infinity) {
       timer = setTimeout(() => {
         const error = new IpcError(ErrorName.Timeout, `No welcome and ready within ${handshakeTimeout} ms (handshakeTimeout).`);
-        session.close(DisconnectReason.LocalClosed, error.message);
         reject(error);
+        session.close(DisconnectReason.LocalClosed, error.message);
       }, handshakeTimeout);
     }
   });
