@@ -425,3 +425,15 @@ test('when the link ends, ports whose partners lay behind it close; pairs inside
   await settle();
   assert.deepEqual(got, ['still works']);
 });
+
+test('main transferring a port the page already holds is a protocol violation', async () => {
+  const { ipc, main, socket } = await connectFake();
+  await portFromMain(ipc, main, 1001n, 2002n);
+  const seen = [];
+  ipc.on('again', () => seen.push('ran'));
+  main.writeValue({ kind: FrameKind.Send, channel: 'again', ports: [1001n, 2002n, 0n] }, [null]);
+  const goodbye = await main.next();
+  assert.deepEqual([goodbye.kind, goodbye.callId], [FrameKind.Goodbye, 3]);
+  assert.equal(socket.readyState, 3);
+  assert.deepEqual(seen, []);
+});

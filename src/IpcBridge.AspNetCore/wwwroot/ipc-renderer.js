@@ -1982,6 +1982,10 @@ class Session {
     }
 
     const carried = this.receivePorts(frame.ports);
+    if (carried === null) {
+      return;
+    }
+
     const list = this.#listeners.get(frame.channel);
     if (list === undefined) {
       return;
@@ -2202,10 +2206,18 @@ class Session {
     }
   }
 
-  /** Creates the objects for ports that arrived with a frame. */
+  /** Creates the objects for ports that arrived with a frame; `null` when main broke the protocol doing so. */
   receivePorts(triples) {
     if (triples === null) {
       return [];
+    }
+
+    for (let i = 0; i < triples.length; i += 3) {
+      if (this.#local.has(triples[i]) || triples[i] === triples[i + 1] || triples[i] === 0n) {
+        // A port that already lives here (or one entangled with itself) cannot arrive: .NET refuses the same.
+        this.#violation(`a transfer of port ${triples[i].toString(16)}, which this page already holds or which is malformed`);
+        return null;
+      }
     }
 
     const received = [];
@@ -2270,7 +2282,11 @@ class Session {
           return;
         }
 
-        ports.enqueue(port, value, this.receivePorts(frame.ports));
+        const carried = this.receivePorts(frame.ports);
+        if (carried !== null) {
+          ports.enqueue(port, value, carried);
+        }
+
         return;
       }
 
