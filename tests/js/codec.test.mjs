@@ -190,3 +190,9 @@ test('queue limits pack as capacity << 4 | (mode + 1), as QueueLimit.Encode does
   assert.equal(decodeQueueLimit(1), null, 'capacity 0 is no limit');
   assert.equal(decodeQueueLimit(1n << 62n), null, 'beyond the largest capacity');
 });
+
+test('channel names of every length and script read back exactly', () => {
+  for (const channel of ['a', 'app:ping', 'x'.repeat(64), 'y'.repeat(65), `${'z'.repeat(70)}é`, 'ü', '通道']) {
+    assert.equal(decodeFrame(encodeFrame({ kind: FrameKind.Send, channel })).channel, channel);
+  }
+});

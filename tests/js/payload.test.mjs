@@ -92,3 +92,28 @@ test('invalid JSON or UTF-8 in a payload is a serialization error', () => {
   assertSerializationError(() => decodePayload(new TextEncoder().encode('[1,'), []), /not valid JSON/);
   assertSerializationError(() => decodePayload(Uint8Array.from([0x5b, 0xff, 0x5d]), []), /not UTF-8/);
 });
+
+test('deep plain values, and objects with their own toJSON, encode as JSON.stringify would', () => {
+  let deep = { leaf: [1, 'two', null, true] };
+  for (let i = 0; i < 100; i++) {
+    deep = { child: deep, list: [i] };
+  }
+
+  assert.equal(text(encodePayload(deep).json), JSON.stringify(deep));
+  const custom = { toJSON: () => ({ replaced: true }) };
+  assert.equal(text(encodePayload([custom]).json), '[{"replaced":true}]');
+  const nullProto = Object.assign(Object.create(null), { a: 1 });
+  assert.equal(text(encodePayload(nullProto).json), '{"a":1}');
+  assert.equal(text(encodePayload({ skipped: undefined, kept: 0 }).json), '{"kept":0}');
+});
+
+test('a binary value deep inside an otherwise plain value is still found', () => {
+  let deep = { bytes: new Uint8Array([4]) };
+  for (let i = 0; i < 100; i++) {
+    deep = { child: deep };
+  }
+
+  const payload = encodePayload(deep);
+  assert.equal(payload.segments.length, 1);
+  assert.match(text(payload.json), /\{"bytes":\{"\$bin":0\}\}/);
+});

@@ -225,6 +225,10 @@ function checkVarintValue(value) {
 
 /** The number of bytes `value` (a non-negative safe integer or a BigInt below 2^64) takes as a varint. */
 export function varintSize(value) {
+  if (typeof value === 'number' && value >= 0 && value < 0x80 && Number.isInteger(value)) {
+    return 1;
+  }
+
   checkVarintValue(value);
   let size = 1;
   if (typeof value === 'bigint') {
@@ -243,6 +247,11 @@ export function varintSize(value) {
 }
 
 function writeVarint(bytes, at, value) {
+  if (typeof value === 'number' && value < 0x80) {
+    bytes[at] = value;
+    return at + 1;
+  }
+
   if (typeof value === 'bigint') {
     while (value >= 0x80n) {
       bytes[at++] = Number(value & 0x7fn) | 0x80;
@@ -334,7 +343,7 @@ function smallCount(value, what) {
 export function encodeFrame(frame) {
   const callId = frame.callId ?? 0;
   const portId = frame.portId ?? 0;
-  const channel = frame.channel ? utf8Encoder.encode(frame.channel) : EMPTY;
+  const channel = frame.channel ? channelBytes(frame.channel) : EMPTY;
   const ports = frame.ports ?? EMPTY_LIST;
   const segments = frame.segments ?? EMPTY_LIST;
   const json = frame.json ?? EMPTY;
@@ -353,15 +362,15 @@ export function encodeFrame(frame) {
 
   let size = 1 + (trace ? TRACE_SIZE : 0) + varintSize(callId) + varintSize(portId) + varintSize(channel.length) + channel.length;
   size += varintSize(ports.length);
-  for (const p of ports) {
-    size += varintSize(p);
+  for (let i = 0; i < ports.length; i++) {
+    size += varintSize(ports[i]);
   }
 
   size += varintSize(segments.length);
   let binary = 0;
-  for (const s of segments) {
-    size += varintSize(s.byteLength);
-    binary += s.byteLength;
+  for (let i = 0; i < segments.length; i++) {
+    size += varintSize(segments[i].byteLength);
+    binary += segments[i].byteLength;
   }
 
   size += json.length + binary;
@@ -370,7 +379,10 @@ export function encodeFrame(frame) {
   }
 
   const bytes = new Uint8Array(LENGTH_PREFIX + size);
-  new DataView(bytes.buffer).setUint32(0, size, true);
+  bytes[0] = size & 0xff;
+  bytes[1] = (size >>> 8) & 0xff;
+  bytes[2] = (size >>> 16) & 0xff;
+  bytes[3] = (size >>> 24) & 0xff;
   let at = LENGTH_PREFIX;
   if (trace) {
     bytes[at++] = frame.kind | TRACE_FLAG;
@@ -386,20 +398,38 @@ export function encodeFrame(frame) {
   bytes.set(channel, at);
   at += channel.length;
   at = writeVarint(bytes, at, ports.length);
-  for (const p of ports) {
-    at = writeVarint(bytes, at, p);
+  for (let i = 0; i < ports.length; i++) {
+    at = writeVarint(bytes, at, ports[i]);
   }
 
   at = writeVarint(bytes, at, segments.length);
-  for (const s of segments) {
-    at = writeVarint(bytes, at, s.byteLength);
+  for (let i = 0; i < segments.length; i++) {
+    at = writeVarint(bytes, at, segments[i].byteLength);
   }
 
   bytes.set(json, at);
   at += json.length;
-  for (const s of segments) {
-    bytes.set(s, at);
-    at += s.byteLength;
+  for (let i = 0; i < segments.length; i++) {
+    bytes.set(segments[i], at);
+    at += segments[i].byteLength;
+  }
+
+  return bytes;
+}
+
+// Channel names repeat: their UTF-8 bytes are kept for the most used ones rather than encoded for every frame.
+const channelCache = new Map();
+const CHANNEL_CACHE_LIMIT = 512;
+
+function channelBytes(channel) {
+  let bytes = channelCache.get(channel);
+  if (bytes === undefined) {
+    bytes = utf8Encoder.encode(channel);
+    if (channelCache.size >= CHANNEL_CACHE_LIMIT) {
+      channelCache.clear();
+    }
+
+    channelCache.set(channel, bytes);
   }
 
   return bytes;
@@ -416,7 +446,7 @@ export function decodeFrame(data, maxFrameSize = DEFAULT_MAX_FRAME_SIZE) {
     throw protocolError(`${bytes.length} bytes, fewer than a length prefix`);
   }
 
-  const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
+  const length = (bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (bytes[3] << 24)) >>> 0;
   if (length === 0 || length > maxFrameSize) {
     throw protocolError(`a frame of ${length} bytes (the limit is ${maxFrameSize})`);
   }
@@ -457,11 +487,7 @@ export function decodeFrameBody(bytes) {
 
   let channel = '';
   if (channelLength > 0) {
-    try {
-      channel = utf8Decoder.decode(bytes.subarray(reader.at, reader.at + channelLength));
-    } catch {
-      throw protocolError('a channel name that is not UTF-8');
-    }
+    channel = readChannel(bytes, reader.at, channelLength);
   }
 
   reader.at += channelLength;
@@ -513,6 +539,29 @@ export function decodeFrameBody(bytes) {
   return { kind, callId, portId: typeof portId === 'bigint' ? portId : BigInt(portId), channel, ports, json, segments, trace };
 }
 
+function readChannel(bytes, at, length) {
+  // Channel names are short and nearly always ASCII: those are read without a trip through TextDecoder.
+  if (length <= 64) {
+    let ascii = true;
+    for (let i = at; i < at + length; i++) {
+      if (bytes[i] >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+
+    if (ascii) {
+      return String.fromCharCode.apply(null, bytes.subarray(at, at + length));
+    }
+  }
+
+  try {
+    return utf8Decoder.decode(bytes.subarray(at, at + length));
+  } catch {
+    throw protocolError('a channel name that is not UTF-8');
+  }
+}
+
 const EMPTY = new Uint8Array(0);
 const EMPTY_LIST = Object.freeze([]);
 
@@ -521,6 +570,10 @@ const EMPTY_LIST = Object.freeze([]);
 // ---------------------------------------------------------------------------------------------------------------
 
 function isBinary(value) {
+  return value !== null && typeof value === 'object' && isBinaryObject(value);
+}
+
+function isBinaryObject(value) {
   return value instanceof ArrayBuffer || ArrayBuffer.isView(value) ||
     (typeof SharedArrayBuffer === 'function' && value instanceof SharedArrayBuffer);
 }
@@ -552,29 +605,34 @@ function describe(value) {
  * `IpcBridge.IpcSerializationException` before anything is sent. `undefined` alone encodes as `null`.
  */
 export function encodePayload(value, what = 'The value') {
+  if (isPlainJson(value, 0)) {
+    // Nothing binary and nothing to refuse: JSON.stringify alone, without a call back into script for every value.
+    return { json: utf8Encoder.encode(JSON.stringify(value === undefined ? null : value)), segments: EMPTY_LIST };
+  }
+
   const segments = [];
   let text;
   try {
     text = JSON.stringify(value === undefined ? null : value, function replace(key, v) {
-      // The holder's own value, before any toJSON (a Node Buffer's would turn it into a list of numbers).
-      const raw = this[key];
-      if (raw !== v && raw !== null && typeof raw === 'object' && isBinary(raw)) {
-        segments.push(asBytes(raw));
-        return { $bin: segments.length - 1 };
-      }
-
-      if (v === null || (typeof v !== 'object' && typeof v !== 'function' && typeof v !== 'symbol' && typeof v !== 'bigint')) {
+      const type = typeof v;
+      if (v === null || type === 'string' || type === 'number' || type === 'boolean' || type === 'undefined') {
         return v;
       }
 
-      if (typeof v === 'object') {
-        if (isBinary(v)) {
-          segments.push(asBytes(v));
+      if (type === 'object') {
+        // The holder's own value, before any toJSON: a Node Buffer's toJSON would turn it into a list of numbers.
+        const raw = this[key];
+        if (isBinary(raw)) {
+          segments.push(asBytes(raw));
           return { $bin: segments.length - 1 };
         }
 
-        if (Array.isArray(v) || isPlainData(v)) {
-          if (hasOwn.call(v, '$bin') && !Array.isArray(v) && Object.keys(v).length === 1) {
+        if (Array.isArray(v)) {
+          return v;
+        }
+
+        if (isPlainData(v)) {
+          if (hasOwn.call(v, '$bin') && Object.keys(v).length === 1) {
             throw serializationError(`${what} holds an object whose only property is "$bin"; that shape is reserved for binary values.`);
           }
 
@@ -595,7 +653,52 @@ export function encodePayload(value, what = 'The value') {
   return { json: utf8Encoder.encode(text), segments };
 }
 
+/** Whether `v` is made only of JSON's own values: plain objects, arrays, strings, numbers, booleans, null. */
+function isPlainJson(v, depth) {
+  if (v === null) {
+    return true;
+  }
+
+  const type = typeof v;
+  if (type === 'string' || type === 'number' || type === 'boolean' || type === 'undefined') {
+    return true;
+  }
+
+  // Deeper than this (or a cycle) takes the careful path, which reports cycles properly.
+  if (type !== 'object' || depth > 64) {
+    return false;
+  }
+
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      if (!isPlainJson(v[i], depth + 1)) {
+        return false;
+      }
+    }
+
+    return true;
+  }
+
+  const proto = Object.getPrototypeOf(v);
+  if ((proto !== Object.prototype && proto !== null) || hasOwn.call(v, '$bin') || hasOwn.call(v, 'toJSON')) {
+    return false;
+  }
+
+  for (const key in v) {
+    if (hasOwn.call(v, key) && !isPlainJson(v[key], depth + 1)) {
+      return false;
+    }
+  }
+
+  return true;
+}
+
 function isPlainData(v) {
+  const proto = Object.getPrototypeOf(v);
+  if (proto === Object.prototype || proto === null) {
+    return true;
+  }
+
   if (v instanceof IpcMessagePort) {
     return false;
   }
