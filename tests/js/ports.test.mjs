@@ -437,3 +437,14 @@ test('main transferring a port the page already holds is a protocol violation', 
   assert.equal(socket.readyState, 3);
   assert.deepEqual(seen, []);
 });
+
+test('a message too large to send leaves the ports of its transfer list where they were', async () => {
+  const { ipc, main } = await connectFake({ options: { maxFrameSize: 1024 } });
+  const { port1, port2 } = new IpcMessageChannel();
+  assert.throws(() => ipc.postMessage('port', new Uint8Array(4096), [port2]), (e) => e.name === ErrorName.Serialization);
+  const got = collect(port2);
+  port1.postMessage('still entangled');
+  await settle();
+  assert.deepEqual(got, ['still entangled']);
+  assert.deepEqual(await main.drain(), []);
+});

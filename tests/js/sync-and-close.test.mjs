@@ -54,11 +54,11 @@ test('a sync answer that is an Error throws it, as invoke rejects', async () => 
   assert.throws(() => ipc.sendSync('q'), (e) => e.name === ErrorName.Invocation && /'q'/.test(e.message));
 });
 
-test('sync failures map to errors: 504 a timeout naming the channel, 410 disconnected, 403 refused, others protocol', async () => {
+test('sync failures map to errors: 504 a timeout naming the channel, 410 disconnected, 403 a refused request, others protocol', async () => {
   const cases = [
     [504, ErrorName.Timeout, /channel 'c'/],
     [410, ErrorName.Disconnected, /channel 'c'/],
-    [403, ErrorName.AccessDenied, /refused the sync request on channel 'c'/],
+    [403, ErrorName.Ipc, /refused the sync request on channel 'c'/],
     [413, ErrorName.Serialization, /larger than main accepts/],
     [400, ErrorName.Protocol, /status 400: malformed/],
     [0, ErrorName.Disconnected, /could not reach main/],

@@ -1644,11 +1644,19 @@ class Session {
   // --- writing ----------------------------------------------------------------------------------------------------
 
   #send(frame) {
+    this.#sendBytes(this.#encode(frame));
+  }
+
+  #encode(frame) {
     const bytes = encodeFrame(frame);
     if (bytes.length - LENGTH_PREFIX > this.#options.maxFrameSize) {
       throw serializationError(`A frame of ${bytes.length - LENGTH_PREFIX} bytes is larger than the limit of ${this.#options.maxFrameSize} (MaxFrameSize).`);
     }
 
+    return bytes;
+  }
+
+  #sendBytes(bytes) {
     this.#socket.send(bytes);
     if (this.#countFrames) {
       this.#framesWritten++;
@@ -1823,7 +1831,8 @@ class Session {
       case 200:
         break;
       case 403:
-        throw new IpcError(ErrorName.AccessDenied, `Main refused the sync request on channel '${channel}': ${text}`, { channel, status: 403 });
+        // Not the allowlist (that answers with an Error frame): the request's Host, Origin or token was refused.
+        throw new IpcError(ErrorName.Ipc, `Main refused the sync request on channel '${channel}': ${text}`, { channel, status: 403 });
       case 410:
         throw disconnectedError(`The call on channel '${channel}' could not complete: the page's link is closed. ${text}`.trim(), DisconnectReason.RemoteClosed);
       case 504:
@@ -2198,10 +2207,19 @@ class Session {
   /** Writes a frame carrying `list` (each port then lives behind the link), then what the ports had queued. */
   #sendWithPorts(kind, channel, portId, payload, list) {
     const triples = [];
+    for (const port of list) {
+      triples.push(ports.id(port), ports.partnerId(port), encodeQueueLimit(ports.limit(port)));
+    }
+
+    // Encoded (and size-checked) before any port moves, so a frame that cannot go leaves the ports usable.
+    const bytes = this.#encode({ kind, channel, portId, ports: triples.length === 0 ? null : triples, json: payload.json, segments: payload.segments });
+    if (this.#state === 'closed') {
+      throw this.#disconnected();
+    }
+
     const queued = [];
     for (const port of list) {
       const id = ports.id(port);
-      triples.push(id, ports.partnerId(port), encodeQueueLimit(ports.limit(port)));
       queued.push(ports.detach(port));
       const partner = ports.partner(port);
       if (partner !== null) {
@@ -2215,7 +2233,7 @@ class Session {
       this.#gaveAway.add(id);
     }
 
-    this.write({ kind, channel, portId, ports: triples.length === 0 ? null : triples, json: payload.json, segments: payload.segments });
+    this.#sendBytes(bytes);
 
     // What waited in a moved port's queue follows it, after the frame that carried it.
     for (let i = 0; i < list.length; i++) {
