@@ -984,7 +984,7 @@ export class IpcMessageEvent extends Event {
 }
 
 const PORT_TOKEN = Symbol('IpcMessagePort');
-let ports; // The module's access to a port's private state; set in the class's static block.
+let ports; // The module's access to a port's private state (below the class).
 
 /**
  * One end of an IpcMessageChannel, following the web's `MessagePort`: messages wait until `start()` (setting
@@ -1268,8 +1268,9 @@ export class IpcMessagePort extends EventTarget {
     }
   }
 
-  static {
-    ports = {
+  // A method keyed by a symbol only this module holds, rather than a static block: WebKit before 16.4 has none.
+  static [PORT_TOKEN]() {
+    return {
       create: (id, partnerId, limit) => new IpcMessagePort(PORT_TOKEN, id, partnerId, limit),
       id: (p) => p.#id,
       partnerId: (p) => p.#partnerId,
@@ -1326,6 +1327,8 @@ export class IpcMessagePort extends EventTarget {
     };
   }
 }
+
+ports = IpcMessagePort[PORT_TOKEN]();
 
 /** Two entangled ports (the web's `MessageChannel`), optionally bounded: `new IpcMessageChannel({ capacity: 8, fullMode: QueueFullMode.Wait })`. */
 export class IpcMessageChannel {
