@@ -640,7 +640,12 @@ export function encodePayload(value, what = 'The value') {
         }
       }
 
-      throw serializationError(`${what} could not be cloned: ${describe(v)}${key === '' ? '' : ` at "${key}"`} cannot be sent to main.`);
+      const where = key === '' ? '' : ` at "${key}"`;
+      if (v instanceof IpcMessagePort) {
+        throw serializationError(`${what} holds a port${where}: ports travel only in the transfer list, and arrive in event.ports.`);
+      }
+
+      throw serializationError(`${what} could not be cloned: ${describe(v)}${where} cannot be sent to main.`);
     });
   } catch (error) {
     if (error instanceof IpcError) {
