@@ -23,7 +23,7 @@ namespace IpcBridge.AspNetCore;
 /// handed to the connection exactly after the socket frame the page counted, and main's answer to it is taken out of
 /// the outbound path (<see cref="Write"/>) and returned to the HTTP request instead of the socket.
 /// </remarks>
-#pragma warning disable CA1001 // 'stop' is disposed when both loops have ended (FinishAsync); the transport's life is the link's.
+#pragma warning disable CA1001 // 'stop' and 'stopWriting' are disposed when both loops have ended (FinishAsync); the transport's life is the link's.
 internal sealed class WebSocketTransport : IFrameTransport
 #pragma warning restore CA1001
 {
@@ -33,7 +33,12 @@ internal sealed class WebSocketTransport : IFrameTransport
     private readonly WebSocket socket;
     private readonly int maxMessageSize;
     private readonly Channel<Frame> outbound = Channel.CreateUnbounded<Frame>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+
+    // Ends the reader's wait; cancelling a pending receive aborts the socket, so only once the closing handshake is over.
     private readonly CancellationTokenSource stop = new();
+
+    // Ends the writer early after a violation: what was still queued for a broken page is not sent.
+    private readonly CancellationTokenSource stopWriting = new();
 
     // Lock deliverLock for all access to delivered and waitingSync: inbound frames from the socket and sync frames from
     // HTTP requests reach the connection one at a time, in the page's order.
@@ -128,7 +133,7 @@ internal sealed class WebSocketTransport : IFrameTransport
         this.outbound.Writer.TryComplete();
         if (reason.Reason is DisconnectReason.ProtocolViolation or DisconnectReason.StreamFailed)
         {
-            this.stop.Cancel();
+            this.stopWriting.Cancel();
         }
 
         foreach (long id in this.syncAnswers.Keys)
@@ -325,13 +330,13 @@ internal sealed class WebSocketTransport : IFrameTransport
         var writer = new ArrayBufferWriter<byte>(16 * 1024);
         try
         {
-            while (await queue.WaitToReadAsync(this.stop.Token).ConfigureAwait(false))
+            while (await queue.WaitToReadAsync(this.stopWriting.Token).ConfigureAwait(false))
             {
                 while (queue.TryRead(out Frame? frame))
                 {
                     writer.Clear();
                     FrameCodec.Write(writer, frame);
-                    await this.socket.SendAsync(writer.WrittenMemory, WebSocketMessageType.Binary, endOfMessage: true, this.stop.Token).ConfigureAwait(false);
+                    await this.socket.SendAsync(writer.WrittenMemory, WebSocketMessageType.Binary, endOfMessage: true, this.stopWriting.Token).ConfigureAwait(false);
                 }
             }
         }
@@ -374,6 +379,7 @@ internal sealed class WebSocketTransport : IFrameTransport
         this.stop.Cancel();
         await reading.ConfigureAwait(false);
         this.stop.Dispose();
+        this.stopWriting.Dispose();
     }
 
     private static (WebSocketCloseStatus Status, string Text) CloseStatusOf(IpcDisconnectedException reason) => reason switch
