@@ -82,7 +82,7 @@ export class FakeMain {
   }
 
   /** The next frame the page wrote, decoded (waits for it). */
-  async next(timeoutMs = 2000) {
+  async next(timeoutMs = 10_000) {
     const deadline = Date.now() + timeoutMs;
     while (this.read >= this.socket.sent.length) {
       if (Date.now() > deadline) {
