@@ -76,7 +76,9 @@ public sealed class ChromiumFixture : IAsyncLifetime
             [
                 "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                $"--host-resolver-rules=MAP {ReboundHost} 127.0.0.1",
+
+                // PuppeteerSharp joins the arguments into one command line: the quotes keep the rule one argument.
+                $"--host-resolver-rules=\"MAP {ReboundHost} 127.0.0.1\"",
             ],
         });
     }
