@@ -27,7 +27,7 @@ public class SeedScenarioBrowserTests
 
         await article.ClickAsync("openUrlByDefaultBrowser");
 
-        await article.ExpectAsync(article.Main, "openUrlByDefaultBrowser from mainWindow: https://www.baidu.com");
+        await article.Main.ExpectAsync("openUrlByDefaultBrowser from mainWindow: https://www.baidu.com");
     }
 
     [BrowserFact]
@@ -37,7 +37,7 @@ public class SeedScenarioBrowserTests
 
         await article.ClickAsync("communicateWithEachOtherSendMsg");
 
-        await article.ExpectAsync(article.Page, "communicateWithEachOtherReply: I got Hello, ok");
+        await article.Page.ExpectAsync("communicateWithEachOtherReply: I got Hello, ok");
     }
 
     [BrowserFact]
@@ -47,7 +47,7 @@ public class SeedScenarioBrowserTests
 
         await article.ClickAsync("communicateWithEachOtherSendMsgSendSync");
 
-        await article.ExpectAsync(article.Page, "returned: I got Hello sync, ok");
+        await article.Page.ExpectAsync("returned: I got Hello sync, ok");
     }
 
     [BrowserFact]
@@ -57,7 +57,7 @@ public class SeedScenarioBrowserTests
 
         await article.ClickAsync("communicateWithEachOtherSendMsgPromise");
 
-        await article.ExpectAsync(article.Page, "resolved: I got Hello Promise, ok");
+        await article.Page.ExpectAsync("resolved: I got Hello Promise, ok");
     }
 
     [BrowserFact]
@@ -66,9 +66,9 @@ public class SeedScenarioBrowserTests
         await using Article article = await Article.StartAsync(this.chromium);
 
         article.Window.Send("update-counter", 1);
-        await article.ExpectAsync(article.Page, "update-counter 1: count 0 -> 1");
+        await article.Page.ExpectAsync("update-counter 1: count 0 -> 1");
         article.App.Main.Broadcast(EndpointKind.Window, "update-counter", 1);
-        await article.ExpectAsync(article.Page, "update-counter 1: count 1 -> 2");
+        await article.Page.ExpectAsync("update-counter 1: count 1 -> 2");
 
         (await article.Browser.EvalAsync("document.getElementById('count').textContent")).GetString().Should().Be("2");
     }
@@ -80,7 +80,7 @@ public class SeedScenarioBrowserTests
 
         await article.ClickAsync("sendMsgToWork");
 
-        await article.ExpectAsync(article.Work, "msgFormRender: I am render");
+        await article.Work.ExpectAsync("msgFormRender: I am render");
     }
 
     [BrowserFact]
@@ -91,11 +91,11 @@ public class SeedScenarioBrowserTests
 
         article.Window.PostMessage("port", null, new[] { channel.Port1 });
         article.WorkWindow.PostMessage("port", null, new[] { channel.Port2 });
-        await article.ExpectAsync(article.Page, "port: received a MessagePort");
+        await article.Page.ExpectAsync("port: received a MessagePort");
         await article.ClickAsync("sendMsgToWorkByMessagePort");
 
-        await article.ExpectAsync(article.Work, "electronMessagePort.onmessage work: I am render, sendMsgToWorkByMessagePort");
-        await article.ExpectAsync(article.Page, "electronMessagePort.onmessage render: I am work, sendMsgToRenderByMessagePort");
+        await article.Work.ExpectAsync("electronMessagePort.onmessage work: I am render, sendMsgToWorkByMessagePort");
+        await article.Page.ExpectAsync("electronMessagePort.onmessage render: I am work, sendMsgToRenderByMessagePort");
     }
 
     /// <summary>The article's app: main's listeners, the .NET work endpoint, and the sample's page in a tab.</summary>
@@ -137,15 +137,13 @@ public class SeedScenarioBrowserTests
 
             string html = await File.ReadAllTextAsync(WebPaths.Source("samples/IpcBridge.Samples.ConsoleHost/wwwroot/index.html"));
             article.Browser = await BrowserPage.OpenAsync(chromium, article.App.AddPage("index", html.Replace("await connect({ preload })", "await connect({ preload }); window.connected = true", StringComparison.Ordinal)));
-            await article.ExpectAsync(article.Page, "connected to main", prefix: true);
+            await article.Page.ExpectAsync("connected to main", prefix: true);
             article.Window = await WebRendererBrowserTests.PageEndpointAsync(article.App, article.Browser);
             return article;
         }
 
         /// <summary>Clicks one of the page's buttons in the browser.</summary>
         public Task ClickAsync(string button) => this.Browser.Page.ClickAsync("#" + button);
-
-        public Task ExpectAsync(Lines lines, string text, bool prefix = false) => lines.ExpectAsync(text, prefix);
 
         public async ValueTask DisposeAsync()
         {
@@ -204,7 +202,7 @@ public class SeedScenarioBrowserTests
             }
         }
 
-        public async Task ExpectAsync(string text, bool prefix)
+        public async Task ExpectAsync(string text, bool prefix = false)
         {
             DateTime deadline = DateTime.UtcNow + Signal.Timeout;
             while (true)
