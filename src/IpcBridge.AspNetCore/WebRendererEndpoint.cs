@@ -76,13 +76,7 @@ internal sealed class WebRendererEndpoint
 
         using WebSocket socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         var transport = new WebSocketTransport(socket, this.Main.Options.MaxFrameSize);
-        (WebContents? webContents, string? token) = await this.AcceptPageAsync(context, transport, page).ConfigureAwait(false);
-        if (webContents is null)
-        {
-            return;
-        }
-
-        this.links[webContents.Id] = new PageLink(transport, token!);
+        WebContents? webContents = await this.AcceptPageAsync(context, transport, page).ConfigureAwait(false);
         try
         {
             // The request lives as long as the page's link: its end closes the socket.
@@ -90,7 +84,10 @@ internal sealed class WebRendererEndpoint
         }
         finally
         {
-            this.links.TryRemove(webContents.Id, out _);
+            if (webContents is not null)
+            {
+                this.links.TryRemove(webContents.Id, out _);
+            }
         }
     }
 
@@ -226,8 +223,11 @@ internal sealed class WebRendererEndpoint
         }
     }
 
-    /// <summary>Runs the handshake on a page's socket and attaches it; refuses it (and returns nulls) when it fails.</summary>
-    private async Task<(WebContents? WebContents, string? Token)> AcceptPageAsync(HttpContext context, WebSocketTransport transport, WebRendererOptions page)
+    /// <summary>
+    /// Runs the handshake on a page's socket, attaches it and waits for its Ready; refuses it (and returns null) when
+    /// the handshake fails. Hello to Ready is bounded by <see cref="IpcBridgeOptions.HandshakeTimeout"/>.
+    /// </summary>
+    private async Task<WebContents?> AcceptPageAsync(HttpContext context, WebSocketTransport transport, WebRendererOptions page)
     {
         MainProcess main = this.Main;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -241,7 +241,7 @@ internal sealed class WebRendererEndpoint
             if (refusal is not null)
             {
                 await this.RefuseHandshakeAsync(context, transport, refusal, timeout.Token).ConfigureAwait(false);
-                return (null, null);
+                return null;
             }
 
             int id = main.NextEndpointId();
@@ -249,8 +249,22 @@ internal sealed class WebRendererEndpoint
             byte[] body = JsonSerializer.SerializeToUtf8Bytes(welcome, HandshakeJsonContext.Default.WelcomeMessage);
             await transport.WriteHandshakeFrameAsync(new Frame(Handshake.Welcome, 0, string.Empty, body), timeout.Token).ConfigureAwait(false);
             WebContents webContents = main.Attach(transport, id, page.Kind, page.Allowlist, processId: 0, page.Name);
+
+            // Registered before Ready: the page's preload may already call sendSync.
+            this.links[id] = new PageLink(transport, hello!.Token!);
+            try
+            {
+                await main.WaitUntilReadyAsync(webContents, timeout.Token, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IpcPreloadException or OperationCanceledException)
+            {
+                // The link is closed; the socket ends with it.
+                Log.Refused(this.logger, context.Request.Path, $"the page's preload did not complete: {ex.Message}");
+                return webContents;
+            }
+
             Log.Attached(this.logger, id, page.Kind, page.Name, context.Request.Headers.Origin.ToString() is { Length: > 0 } origin ? origin : "(none)");
-            return (webContents, hello!.Token);
+            return webContents;
         }
         catch (IpcProtocolException ex)
         {
@@ -266,7 +280,7 @@ internal sealed class WebRendererEndpoint
             Log.Refused(this.logger, context.Request.Path, $"the connection failed during the handshake: {ex.Message}");
         }
 
-        return (null, null);
+        return null;
     }
 
     private static HelloMessage? ReadHello(Frame? frame, out string? malformed)

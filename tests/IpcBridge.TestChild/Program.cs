@@ -21,6 +21,10 @@ using IpcBridge.Transport;
 //   no-connect-wait
 //                 never connects and lives until killed
 //   wrong-token   says hello with a wrong token and exits 7 when refused
+//   preload-throws
+//                 connects with a preload that throws InvalidOperationException("preload exploded"); the exception
+//                 is left unhandled, so the process exits non-zero as any .NET program does
+//   preload-hangs connects with a preload that never returns
 //   garbage | truncated | oversized | unknown-kind | unknown-reply
 //                 completes the handshake, then breaks the protocol that way and lives on until killed
 return args.Length == 0 ? 64 : args[0] switch
@@ -33,6 +37,8 @@ return args.Length == 0 ? 64 : args[0] switch
     "no-connect" => 5,
     "no-connect-wait" => await WaitForeverAsync(),
     "wrong-token" => await RunWrongTokenAsync(),
+    "preload-throws" => await RunPreloadAsync(() => throw new InvalidOperationException("preload exploded")),
+    "preload-hangs" => await RunPreloadAsync(() => Thread.Sleep(Timeout.Infinite)),
     _ => await RunFaultAsync(args[0]),
 };
 
@@ -72,6 +78,7 @@ static async Task<int> RunRendererAsync()
 
                 return 0;
             });
+            ipc.Handle("echo", (e, a) => a.Get<string>(0));
             ipc.HandleStream("count", (e, a) => Count(a.Get<int>(0), e.CancellationToken));
             // A contract main calls through WebContents.GetContract<IChildCounter>().
             ipc.HandleContract<IpcBridge.ChildApi.IChildCounter>(new IpcBridge.ChildApi.ChildCounter(ipc));
@@ -228,6 +235,16 @@ static async Task<int> RunLingerAsync()
     return 0;
 }
 
+static async Task<int> RunPreloadAsync(Action preload)
+{
+    await using RendererProcess process = await RendererProcess.ConnectAsync(new RendererProcessOptions
+    {
+        Preload = (_, _) => preload(),
+    });
+    await process.Disconnected;
+    return 0;
+}
+
 static async Task<int> RunWrongTokenAsync()
 {
     using Stream stream = await ConnectRawAsync();
@@ -248,6 +265,7 @@ static async Task<int> RunFaultAsync(string fault)
     Stream stream = await ConnectRawAsync();
     var framed = new FramedStream(stream, 1 << 20);
     await Handshake.ConnectAsync(framed, Environment.GetEnvironmentVariable(RendererProcess.TokenVariable), Environment.ProcessId, CancellationToken.None);
+    await framed.WriteFrameAsync(new Frame(FrameKind.Ready, 0, string.Empty, ReadOnlyMemory<byte>.Empty), CancellationToken.None);
     byte[] bad = fault switch
     {
         "garbage" => Encoding.ASCII.GetBytes("\x05\x00\x00\x00this is not a frame at all, just noise"),

@@ -48,4 +48,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "A renderer dropped a {Operation} frame on channel '{Channel}' outside its allowlist.")]
     public static partial void RendererFrameDenied(ILogger logger, IpcOperation operation, string channel);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Error, Message = "The preload of this endpoint threw; the endpoint closes its link to main without becoming ready.")]
+    public static partial void PreloadFailed(ILogger logger, Exception exception);
 }

@@ -22,8 +22,16 @@ public sealed partial class MainProcess
     /// <param name="startInfo">How to start the child; see <see cref="CreateStartInfoForThisApp"/>. Its environment gains the address and token.</param>
     /// <param name="options">Kind, allowlist, name and timeouts.</param>
     /// <param name="cancellationToken">Cancels the launch; a started child is killed.</param>
-    /// <returns>The child's <see cref="WebContents"/>; its <see cref="WebContents.ProcessGone"/> reports how the process ends.</returns>
-    /// <exception cref="IpcLaunchException">The child could not be started, exited, or timed out before it connected.</exception>
+    /// <returns>
+    /// The child's <see cref="WebContents"/>, once the child's preload has returned: it is ready for anything main sends.
+    /// Its <see cref="WebContents.ProcessGone"/> reports how the process ends.
+    /// </returns>
+    /// <exception cref="IpcLaunchException">
+    /// The child could not be started, exited or timed out before it connected, or never became ready: its preload threw
+    /// (the inner <see cref="IpcPreloadException"/> names the endpoint and carries the preload's exception) or did not
+    /// return within <see cref="IpcBridgeOptions.HandshakeTimeout"/>. The child is reaped and
+    /// <see cref="ChildProcessGone"/> reports <see cref="ProcessGoneReason.LaunchFailed"/>.
+    /// </exception>
     public async Task<WebContents> LaunchAsync(ProcessStartInfo startInfo, LaunchOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(startInfo);
@@ -74,6 +82,12 @@ public sealed partial class MainProcess
             catch (IpcException ex) when (ex is IpcProtocolException or IpcTimeoutException)
             {
                 throw new IpcLaunchException($"'{startInfo.FileName}' failed the handshake: {ex.Message}", null, ex);
+            }
+            catch (IpcPreloadException ex)
+            {
+                // A preload that threw leaves the child to log it and exit by itself (non-zero); give it the time.
+                int? exitCode = ex.RemoteTypeName is null ? null : await WaitForExitAsync(process, options.ExitTimeout).ConfigureAwait(false);
+                throw new IpcLaunchException($"'{startInfo.FileName}' never became ready: {ex.Message}", exitCode, ex);
             }
 
             webContents.TrackProcess(process, options.ExitTimeout);

@@ -140,7 +140,8 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
     /// <param name="stream">The stream; owned by the link from now on.</param>
     /// <param name="options">Kind, allowlist, name and token.</param>
     /// <param name="cancellationToken">Cancels the handshake.</param>
-    /// <returns>The endpoint's <see cref="WebContents"/>.</returns>
+    /// <returns>The endpoint's <see cref="WebContents"/>, once the endpoint's preload has returned: it is ready for anything main sends.</returns>
+    /// <exception cref="IpcPreloadException">The endpoint's preload threw (the message names the endpoint and gives the preload's exception message) or did not return within <see cref="IpcBridgeOptions.HandshakeTimeout"/>; the link is closed.</exception>
     /// <exception cref="IpcProtocolException">The endpoint's hello was malformed, of another protocol version, or had the wrong token; it was told why and the stream closed.</exception>
     /// <exception cref="IpcTimeoutException">The handshake took longer than <see cref="IpcBridgeOptions.HandshakeTimeout"/>.</exception>
     public async Task<WebContents> AttachAsync(System.IO.Stream stream, AttachOptions? options = null, CancellationToken cancellationToken = default)
@@ -184,6 +185,7 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
 
         WebContents attached = this.Attach(new StreamTransport(framed), id, options.Kind, allowlist, hello.ProcessId, options.Name);
         attached.SupportsPeerLinks = hello.Peers;
+        await this.WaitUntilReadyAsync(attached, timeout.Token, cancellationToken).ConfigureAwait(false);
         return attached;
     }
 
@@ -315,10 +317,16 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
         }
         catch
         {
+            // The preload's own exception is the clearest report in one process; the endpoint is gone with it.
             await runtime.DisposeAsync().ConfigureAwait(false);
             throw;
         }
 
+        // Already there in one process (the preload ran on this thread and the link delivers at once); awaited all the
+        // same, so that every transport hands out an endpoint only through the same Ready.
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(this.Options.HandshakeTimeout);
+        await this.WaitUntilReadyAsync(webContents, limit.Token, cancellationToken).ConfigureAwait(false);
         return new RendererEndpoint(webContents, runtime);
     }
 

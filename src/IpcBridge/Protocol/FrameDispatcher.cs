@@ -24,13 +24,27 @@ internal sealed class FrameDispatcher
     private readonly QueueLimit? limit;
     private readonly SemaphoreSlim? slots;
     private readonly object counts = new();
+
+    // Set for a renderer's dispatcher until its preload has returned: frames queue meanwhile and run only once it opens
+    // (true), or are dropped unrun when the preload failed (false). Null for a dispatcher that runs from the start.
+    private readonly TaskCompletionSource<bool>? gate;
     private int queued;
     private int queuedOneWay;
     private int dropOldest;
 
-    public FrameDispatcher(bool isMain, ILogger logger, QueueLimit? limit = null)
+    /// <summary>Creates a dispatcher and starts its loop.</summary>
+    /// <param name="isMain">Whether this is main's dispatcher.</param>
+    /// <param name="logger">Where the loop's own failures go.</param>
+    /// <param name="limit">The endpoint's inbound queue limit, if any.</param>
+    /// <param name="held">Whether the loop waits for <see cref="Open"/> (or <see cref="Abandon"/>) before it runs anything: a renderer's, until its preload has returned.</param>
+    public FrameDispatcher(bool isMain, ILogger logger, QueueLimit? limit = null, bool held = false)
     {
         this.IsMain = isMain;
+        if (held)
+        {
+            this.gate = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
         this.logger = logger;
         this.limit = limit;
         if (limit?.FullMode == QueueFullMode.Wait)
@@ -80,8 +94,15 @@ internal sealed class FrameDispatcher
     /// <summary>Stops accepting work; what is already queued still runs.</summary>
     public void Complete() => this.queue.Writer.TryComplete();
 
+    /// <summary>Lets a held dispatcher run what it queued, in order, and everything after. Idempotent.</summary>
+    public void Open() => this.gate?.TrySetResult(true);
+
+    /// <summary>Lets a held dispatcher finish without running a frame it holds or receives (its endpoint never became ready); queued actions still run.</summary>
+    public void Abandon() => this.gate?.TrySetResult(false);
+
     private async Task RunAsync()
     {
+        bool dispatchFrames = this.gate is null || await this.gate.Task.ConfigureAwait(false);
         ChannelReader<WorkItem> reader = this.queue.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -96,7 +117,7 @@ internal sealed class FrameDispatcher
                         {
                             item.Action();
                         }
-                        else if (!this.Release(item))
+                        else if (!this.Release(item) && dispatchFrames)
                         {
                             item.Connection!.Dispatch(item.Frame!);
                         }

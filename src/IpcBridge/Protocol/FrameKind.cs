@@ -53,4 +53,11 @@ internal enum FrameKind : byte
 
     /// <summary>The caller of stream <see cref="Frame.CallId"/> consumed <see cref="Frame.PortId"/> more items: the producer may send that many more.</summary>
     StreamCredit = 17,
+
+    /// <summary>
+    /// Sent once by a renderer or work endpoint after its preload returned: it is ready for anything main sends. An empty
+    /// payload means the preload completed; otherwise the payload is an <see cref="ErrorPayload"/> describing how the
+    /// preload failed, and the endpoint closes the link.
+    /// </summary>
+    Ready = 18,
 }

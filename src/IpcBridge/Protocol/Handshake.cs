@@ -16,7 +16,7 @@ namespace IpcBridge.Protocol;
 internal static class Handshake
 {
     /// <summary>The protocol version this build speaks. Bump it on any change to the frame layout or meaning.</summary>
-    public const int ProtocolVersion = 2;
+    public const int ProtocolVersion = 3;
 
     public const FrameKind Hello = (FrameKind)0x40;
     public const FrameKind Welcome = (FrameKind)0x41;

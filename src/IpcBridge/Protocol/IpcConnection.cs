@@ -25,6 +25,7 @@ internal sealed class IpcConnection : IFrameReceiver
     private readonly ConcurrentDictionary<long, InboundCall> inbound = new();
     private long lastCallId;
     private int pendingCount;
+    private readonly TaskCompletionSource<ReadOnlyMemory<byte>?> ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IpcDisconnectedException? closedReason;
     private int peerReason = -1;
 
@@ -55,6 +56,14 @@ internal sealed class IpcConnection : IFrameReceiver
     public Action<IpcFrameTrace>? FrameTrace { get; set; }
 
     public bool IsClosed => Volatile.Read(ref this.closedReason) is not null;
+
+    /// <summary>
+    /// Gets, on main's side of an endpoint's link, a task that completes with the endpoint's <see cref="FrameKind.Ready"/>
+    /// payload (empty once its preload returned, an <see cref="ErrorPayload"/> when it threw), or with
+    /// <see langword="null"/> when the link ends first (<see cref="ClosedReason"/> says why). It never faults, so a link
+    /// nobody waits on leaves no unobserved exception behind.
+    /// </summary>
+    public Task<ReadOnlyMemory<byte>?> Ready => this.ready.Task;
 
     public IpcDisconnectedException? ClosedReason => Volatile.Read(ref this.closedReason);
 
@@ -128,6 +137,17 @@ internal sealed class IpcConnection : IFrameReceiver
             call.Abandoned(reason);
             this.TryWrite(new Frame(FrameKind.Cancel, callId, string.Empty, ReadOnlyMemory<byte>.Empty));
         }
+    }
+
+    /// <summary>Tells main this endpoint's preload has returned (<paramref name="preloadFailure"/> is null) or threw.</summary>
+    public void SendReady(Exception? preloadFailure)
+    {
+        ReadOnlyMemory<byte> body = preloadFailure is null
+            ? ReadOnlyMemory<byte>.Empty
+            : System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+                new ErrorPayload { Code = ErrorCode.HandlerFailed, Message = preloadFailure.Message, Type = preloadFailure.GetType().FullName, Stack = preloadFailure.StackTrace },
+                ProtocolJsonContext.Default.ErrorPayload);
+        this.Write(new Frame(FrameKind.Ready, 0, string.Empty, body));
     }
 
     public void SendResult(long callId, ReadOnlyMemory<byte> payload)
@@ -224,6 +244,9 @@ internal sealed class IpcConnection : IFrameReceiver
                 }
 
                 break;
+            case FrameKind.Ready:
+                this.OnReady(frame);
+                break;
             case FrameKind.Goodbye:
                 // Remembered, so that when the stream ends the peer's reason (e.g. main disposed) is reported, not a bare end of stream.
                 Volatile.Write(ref this.peerReason, (int)frame.CallId);
@@ -267,6 +290,8 @@ internal sealed class IpcConnection : IFrameReceiver
             call.Cancel();
         }
 
+        this.ready.TrySetResult(null);
+
         if (!this.dispatcher.Enqueue(() => this.handler.HandleClosed(this, reason)))
         {
             // The endpoint's dispatcher has shut down (the endpoint is being disposed): run the close logic now.
@@ -288,6 +313,19 @@ internal sealed class IpcConnection : IFrameReceiver
         }
 
         this.handler.HandleFrame(this, frame);
+    }
+
+    /// <summary>Only an endpoint tells main it is ready, once, on its link to main.</summary>
+    private void OnReady(Frame frame)
+    {
+        if (!this.dispatcher.IsMain || this.IsPeerLink)
+        {
+            this.Violation("a Ready frame, which only an endpoint sends to main");
+        }
+        else if (!this.ready.TrySetResult(frame.Payload))
+        {
+            this.Violation("a second Ready frame");
+        }
     }
 
     /// <summary>Disconnects a peer that broke the protocol; other links are unaffected.</summary>

@@ -54,7 +54,13 @@ public sealed class RendererProcess : IAsyncDisposable
     /// <param name="stream">The stream; owned by the link from now on.</param>
     /// <param name="options">Preload, settings and token.</param>
     /// <param name="cancellationToken">Cancels the handshake.</param>
-    /// <returns>The connected endpoint, after its preload has run.</returns>
+    /// <returns>The connected endpoint, after its preload has run and main was told it is ready.</returns>
+    /// <remarks>
+    /// No frame main sends reaches a listener, handler or port of this endpoint before the preload has returned: what
+    /// arrives earlier waits, in order. If the preload throws, the exception is logged, main is told (its
+    /// <c>AttachAsync</c> throws <see cref="IpcPreloadException"/> with the message), the link is closed, and the
+    /// exception is rethrown here.
+    /// </remarks>
     /// <exception cref="IpcProtocolException">Main refused the connection (wrong token or protocol version) or answered nonsense.</exception>
     /// <exception cref="IpcTimeoutException">The handshake took longer than <see cref="IpcBridgeOptions.HandshakeTimeout"/>.</exception>
     public static Task<RendererProcess> ConnectAsync(Stream stream, RendererProcessOptions options, CancellationToken cancellationToken = default)
@@ -67,7 +73,12 @@ public sealed class RendererProcess : IAsyncDisposable
     /// </summary>
     /// <param name="options">Preload and settings.</param>
     /// <param name="cancellationToken">Cancels the connection.</param>
-    /// <returns>The connected endpoint, after its preload has run.</returns>
+    /// <returns>The connected endpoint, after its preload has run and main was told it is ready.</returns>
+    /// <remarks>
+    /// If the preload throws, the exception is logged, main is told (its <c>LaunchAsync</c> fails naming the endpoint
+    /// and the message), the link is closed, and the exception is rethrown here: left unhandled, it ends the child with
+    /// a non-zero exit code, which main reports through <see cref="MainProcess.ChildProcessGone"/>.
+    /// </remarks>
     /// <exception cref="InvalidOperationException">This process was not launched by an IpcBridge main.</exception>
     /// <exception cref="IpcProtocolException">Main refused the connection.</exception>
     public static async Task<RendererProcess> ConnectAsync(RendererProcessOptions options, CancellationToken cancellationToken = default)

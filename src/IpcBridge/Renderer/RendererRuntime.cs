@@ -26,7 +26,8 @@ internal sealed class RendererRuntime : IAsyncDisposable
         this.transport = transport;
         this.options = options;
         this.loggerFactory = loggerFactory;
-        this.dispatcher = new FrameDispatcher(isMain: false, loggerFactory.CreateLogger("IpcBridge.Renderer"), options.InboundQueueLimit);
+        // Held until the preload has returned: nothing main sends may reach a listener, handler or port before then.
+        this.dispatcher = new FrameDispatcher(isMain: false, loggerFactory.CreateLogger("IpcBridge.Renderer"), options.InboundQueueLimit, held: true);
         this.MainWorld = new MainWorld();
     }
 
@@ -55,8 +56,36 @@ internal sealed class RendererRuntime : IAsyncDisposable
             this.IpcRenderer.Peers = new PeerLinks(this.dispatcher, ports, serializer, this.options, logger);
         }
 
+        // Started before the preload, so that the preload can already send and call (answers bypass the held dispatcher).
         connection.Start();
-        preload?.Invoke(this.IpcRenderer, new ContextBridge(this.MainWorld, serializer));
+        try
+        {
+            preload?.Invoke(this.IpcRenderer, new ContextBridge(this.MainWorld, serializer));
+        }
+        catch (Exception ex)
+        {
+            Diagnostics.Log.PreloadFailed(logger, ex);
+            TrySendReady(connection, ex);
+            throw;
+        }
+
+        // Ready goes out after everything the preload sent, then the frames main sent meanwhile run, in order. Should main
+        // have gone (or given up waiting) during the preload, this throws: the endpoint never became one.
+        connection.SendReady(null);
+        this.dispatcher.Open();
+    }
+
+    /// <summary>Tells main the preload failed; a link that is already gone has no one left to tell.</summary>
+    private static void TrySendReady(IpcConnection connection, Exception preloadFailure)
+    {
+        try
+        {
+            connection.SendReady(preloadFailure);
+        }
+        catch (IpcDisconnectedException)
+        {
+            // Main went away (or gave up waiting) during the preload; the preload's own exception is what the caller gets.
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -67,6 +96,9 @@ internal sealed class RendererRuntime : IAsyncDisposable
         }
 
         this.transport.Close(new IpcDisconnectedException("The endpoint was disposed.", DisconnectReason.LocalClosed));
+
+        // An endpoint disposed before it was ready (its preload threw) runs none of the frames it held.
+        this.dispatcher.Abandon();
         this.dispatcher.Complete();
         if (FrameDispatcher.Current != this.dispatcher)
         {
