@@ -76,8 +76,18 @@ internal static class BinaryCountBridge
         at = SkipVarint(frame, at);
         at = SkipVarint(frame, at);
         at = SkipVarint(frame, at, out ulong channelLength);
-        at += checked((int)channelLength);
+        if (channelLength > (ulong)(frame.Length - at))
+        {
+            throw new IpcProtocolException("a channel name longer than its frame");
+        }
+
+        at += (int)channelLength;
         at = SkipVarint(frame, at, out ulong portCount);
+        if (portCount > (ulong)(frame.Length - at))
+        {
+            throw new IpcProtocolException("more ports than bytes in its frame");
+        }
+
         for (ulong i = 0; i < portCount; i++)
         {
             at = SkipVarint(frame, at);
@@ -102,11 +112,6 @@ internal static class BinaryCountBridge
             value |= (ulong)(b & 0x7f) << shift;
             if ((b & 0x80) == 0)
             {
-                if (value > int.MaxValue)
-                {
-                    throw new IpcProtocolException("a header field out of range");
-                }
-
                 return at;
             }
         }

@@ -344,7 +344,7 @@ internal sealed class WebSocketTransport : IFrameTransport
         {
             // Closed abortively.
         }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or System.IO.IOException or InvalidOperationException)
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or System.IO.IOException or InvalidOperationException or IpcProtocolException)
         {
             this.Close(new IpcDisconnectedException($"The page's connection failed: {ex.Message}", DisconnectReason.StreamFailed, ex));
         }

@@ -138,7 +138,7 @@ public class SeedScenarioBrowserTests
             string html = await File.ReadAllTextAsync(WebPaths.Source("samples/IpcBridge.Samples.ConsoleHost/wwwroot/index.html"));
             article.Browser = await BrowserPage.OpenAsync(chromium, article.App.AddPage("index", html.Replace("await connect({ preload })", "await connect({ preload }); window.connected = true", StringComparison.Ordinal)));
             await article.Page.ExpectAsync("connected to main", prefix: true);
-            article.Window = await WebRendererBrowserTests.PageEndpointAsync(article.App, article.Browser);
+            article.Window = article.App.Main.GetAllWebContents().Single(w => w.Kind == EndpointKind.Window);
             return article;
         }
 
