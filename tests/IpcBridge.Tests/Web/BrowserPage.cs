@@ -12,6 +12,9 @@ namespace IpcBridge.Tests.Web;
 /// </summary>
 public sealed class BrowserPage : IAsyncDisposable
 {
+    // Polled on a timer: Puppeteer's default polls on animation frames, which a tab in the background never gets.
+    private static readonly WaitForFunctionOptions Polling = new() { PollingInterval = 25 };
+
     private BrowserPage(IPage page) => this.Page = page;
 
     public IPage Page { get; }
@@ -50,7 +53,7 @@ public sealed class BrowserPage : IAsyncDisposable
         var opened = new BrowserPage(page);
         page.DefaultTimeout = 30_000;
         await page.GoToAsync(url);
-        await page.WaitForFunctionAsync("() => window.connected === true || window.connectError !== undefined");
+        await page.WaitForFunctionAsync("() => window.connected === true || window.connectError !== undefined", Polling);
         if (expectConnected)
         {
             JsonElement error = await opened.EvalAsync("window.connectError ?? null");
@@ -86,7 +89,7 @@ public sealed class BrowserPage : IAsyncDisposable
     public Task RunAsync(string statements) => this.Page.EvaluateFunctionAsync($"async () => {{ {statements} }}");
 
     /// <summary>Waits until a JavaScript expression is truthy.</summary>
-    public Task WaitForAsync(string expression) => this.Page.WaitForFunctionAsync($"() => {expression}");
+    public Task WaitForAsync(string expression) => this.Page.WaitForFunctionAsync($"() => {expression}", Polling);
 
     public async ValueTask DisposeAsync()
     {

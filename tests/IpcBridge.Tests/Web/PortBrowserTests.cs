@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Threading.Tasks;
 using IpcBridge.Tests.Infrastructure;
 
@@ -107,7 +108,15 @@ public class PortBrowserTests
             window.mine.postMessage('made in a page');
             """);
 
-        await receiver.WaitForAsync("window.log.includes('made in a page')");
-        await maker.WaitForAsync("window.log.includes('made in a page back')");
+        try
+        {
+            await receiver.WaitForAsync("window.log.includes('made in a page')");
+            await maker.WaitForAsync("window.log.includes('made in a page back')");
+        }
+        catch (PuppeteerSharp.WaitTaskTimeoutException)
+        {
+            string logs = string.Join(" | ", web.Logs.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Information).Select(e => e.Message));
+            throw new TimeoutException($"receiver: {await receiver.EvalAsync("window.log")}, maker: {await maker.EvalAsync("window.log")}, main logged: {logs}");
+        }
     }
 }

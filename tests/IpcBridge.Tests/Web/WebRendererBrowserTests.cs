@@ -254,7 +254,7 @@ public class WebRendererBrowserTests
         Task<string> pending = before.InvokeAsync<string>("stall", Array.Empty<object>(), TimeSpan.FromSeconds(60));
 
         await page.Page.ReloadAsync();
-        await page.Page.WaitForFunctionAsync("() => window.connected === true");
+        await page.WaitForAsync("window.connected === true");
 
         (await destroyed.Task.WithTimeout("the old WebContents to be destroyed")).Should().BeTrue();
         await pending.Awaiting(t => t.WithTimeout()).Should().ThrowAsync<IpcDisconnectedException>();
