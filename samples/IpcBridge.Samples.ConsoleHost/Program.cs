@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -10,7 +11,8 @@ namespace IpcBridge.Samples.ConsoleHost;
 /// <summary>
 /// Runs every scenario of "Cross-Process Communication in Electron" with IpcBridge: main, the visible renderer
 /// (mainWindow) and the hidden work endpoint (workWindow), printing what each one sends and receives. By default all
-/// three run in this process; with <c>--processes</c> the renderer and the work endpoint are child processes.
+/// three run in this process; with <c>--processes</c> the renderer and the work endpoint are child processes. What each
+/// endpoint may do is in appsettings.json (its capabilities); <c>--policy</c> prints it.
 /// </summary>
 internal static class Program
 {
@@ -35,6 +37,7 @@ internal static class Program
         bool web = false;
         bool headless = false;
         bool noOpen = false;
+        bool policy = false;
         foreach (string arg in args)
         {
             switch (arg)
@@ -56,6 +59,9 @@ internal static class Program
                     break;
                 case "--no-open":
                     noOpen = true;
+                    break;
+                case "--policy":
+                    policy = true;
                     break;
                 case "-h" or "--help":
                     PrintUsage(Console.Out);
@@ -86,7 +92,7 @@ internal static class Program
                 return await Showcase.Showcase.RunAsync(Console.Out);
             }
 
-            return await RunAsync(openUrls, processes);
+            return await RunAsync(openUrls, processes, policy);
         }
         catch (Exception ex)
         {
@@ -103,8 +109,14 @@ internal static class Program
         .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
         .SetMinimumLevel(LogLevel.Warning);
 
-    private static async Task<int> RunAsync(bool openUrls, bool processes)
+    private static async Task<int> RunAsync(bool openUrls, bool processes, bool policy)
     {
+        // The capabilities: one reviewed file instead of allowlists in the code that creates each window.
+        IConfiguration configuration = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: false)
+            .Build();
+
         var transcript = new Transcript(Console.Out, showProcessIds: processes);
         EndpointConsole mainConsole = transcript.For(Party.Main);
 
@@ -115,10 +127,15 @@ internal static class Program
         services.AddSingleton<AppWindows>();
         services.AddSingleton<AppMenu>();
         services.AddIpcBridge(options => options.SendSyncTimeout = ScenarioTimeout)
-            .AddHandler<MainIpcHandlers>();
+            .AddHandler<MainIpcHandlers>()
+            .AddCapabilities(configuration.GetSection("IpcBridge"));
 
         // Disposing the provider disposes main, and with it every endpoint; child processes are reaped (or killed).
         await using ServiceProvider provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        if (policy)
+        {
+            return PrintPolicy(provider.GetRequiredService<MainProcess>(), processes);
+        }
 
         transcript.WriteLine(processes
             ? "IpcBridge console host: the seed article's IPC scenarios, the renderer and the work endpoint in child processes."
@@ -159,6 +176,21 @@ internal static class Program
         return failures.Count == 0 && exitFailures.Count == 0 ? 0 : 1;
     }
 
+    /// <summary>Prints what each window may do, as main would grant it: the capabilities that apply, and code's additions.</summary>
+    private static int PrintPolicy(MainProcess main, bool processes)
+    {
+        Console.WriteLine(processes
+            ? "The effective policy of each endpoint, the renderer and the work endpoint in child processes (capabilities from appsettings.json):"
+            : "The effective policy of each endpoint, all endpoints in this process (capabilities from appsettings.json):");
+        foreach ((string name, EndpointKind kind, ChannelAllowlist? fromCode) in AppWindows.Windows(processes))
+        {
+            Console.WriteLine();
+            Console.WriteLine(main.GetPolicy(name, kind, fromCode));
+        }
+
+        return 0;
+    }
+
     private static void WriteList(Transcript transcript, IReadOnlyList<string> lines)
     {
         foreach (string line in lines)
@@ -169,10 +201,11 @@ internal static class Program
 
     private static void PrintUsage(TextWriter output)
     {
-        output.WriteLine("Usage: IpcBridge.Samples.ConsoleHost [--open] [--processes] [--web [--headless | --no-open]] | --showcase");
+        output.WriteLine("Usage: IpcBridge.Samples.ConsoleHost [--open] [--processes] [--policy] [--web [--headless | --no-open]] | --showcase");
         output.WriteLine("  --open       really open the URL of scenario a in the default browser");
         output.WriteLine("  --processes  run the renderer and the work endpoint as child processes of this app");
         output.WriteLine($"               (which starts it again with {ChildProgram.RoleOption} {ChildProgram.RendererRole} and {ChildProgram.RoleOption} {ChildProgram.WorkRole})");
+        output.WriteLine("  --policy     print what each endpoint may do (its capabilities from appsettings.json), then exit");
         output.WriteLine("  --web        the renderer is a real web page: serve it on 127.0.0.1, print its URL, open it in the default");
         output.WriteLine("               browser and run the scenarios by clicking its buttons; then keep serving until Ctrl+C");
         output.WriteLine("  --headless   with --web: run the page in headless Chromium instead, and exit when the scenarios are done");

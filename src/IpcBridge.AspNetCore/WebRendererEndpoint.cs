@@ -244,11 +244,13 @@ internal sealed class WebRendererEndpoint
                 return null;
             }
 
+            // As for every endpoint: what the app's capabilities grant this name and kind, and what the callback adds.
+            ChannelAllowlist allowlist = main.GetPolicy(page.Name, page.Kind, page.Allowlist).Allowlist;
             int id = main.NextEndpointId();
-            WelcomeMessage welcome = Handshake.CreateWelcome(id, page.Kind, page.Allowlist, CurrentProcess.Id);
+            WelcomeMessage welcome = Handshake.CreateWelcome(id, page.Kind, allowlist, CurrentProcess.Id);
             byte[] body = JsonSerializer.SerializeToUtf8Bytes(welcome, HandshakeJsonContext.Default.WelcomeMessage);
             await transport.WriteHandshakeFrameAsync(new Frame(Handshake.Welcome, 0, string.Empty, body), timeout.Token).ConfigureAwait(false);
-            WebContents webContents = main.Attach(transport, id, page.Kind, page.Allowlist, processId: 0, page.Name);
+            WebContents webContents = main.Attach(transport, id, page.Kind, allowlist, processId: 0, page.Name);
 
             // Registered before Ready: the page's preload may already call sendSync.
             this.links[id] = new PageLink(transport, hello!.Token!);

@@ -13,8 +13,9 @@ public sealed class WebRendererOptions
     public EndpointKind Kind { get; set; } = EndpointKind.Window;
 
     /// <summary>
-    /// Gets or sets the channels the page may use. Default <see cref="ChannelAllowlist.DenyAll"/>: a page can do nothing
-    /// until it is granted channels. Main enforces it on every frame; the page's client checks it too, from the welcome.
+    /// Gets or sets the channels the page may use, besides what the app's capabilities grant its name and kind (as for
+    /// every endpoint). Default <see cref="ChannelAllowlist.DenyAll"/>: a page can do nothing until it is granted
+    /// channels. Main enforces the result on every frame; the page's client checks it too, from the welcome.
     /// </summary>
     public ChannelAllowlist Allowlist { get; set; } = ChannelAllowlist.DenyAll;
 }

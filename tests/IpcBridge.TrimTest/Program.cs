@@ -26,6 +26,11 @@ internal static class Program
         try
         {
             string failure = await RunAsync(timeout.Token).ConfigureAwait(false);
+            if (failure.Length == 0)
+            {
+                failure = await CapabilityCheck.RunAsync(timeout.Token).ConfigureAwait(false);
+            }
+
             if (failure.Length > 0)
             {
                 await Console.Error.WriteLineAsync("FAILED: " + failure).ConfigureAwait(false);

@@ -8,8 +8,9 @@ namespace IpcBridge.Samples.ConsoleHost;
 
 /// <summary>
 /// The windows main creates: the visible <c>mainWindow</c> and the hidden <c>workWindow</c> (the article's
-/// <c>createWindow()</c> and <c>new BrowserWindow({ show: false })</c>), each with its preload and allowlist, either in
-/// main's own process (<see cref="CreateAsync"/>) or as child processes of this same app (<see cref="LaunchAsync"/>).
+/// <c>createWindow()</c> and <c>new BrowserWindow({ show: false })</c>), each with its preload, either in main's own
+/// process (<see cref="CreateAsync"/>) or as child processes of this same app (<see cref="LaunchAsync"/>). What each may
+/// do is not here: the capabilities in appsettings.json grant it by the window's name.
 /// </summary>
 internal sealed class AppWindows
 {
@@ -17,11 +18,26 @@ internal sealed class AppWindows
     private readonly EndpointConsole console;
     private readonly List<ChildWindow> children = new();
 
+    /// <summary>The visible renderer's name; the capability "renderer" in appsettings.json applies to it.</summary>
+    public const string MainWindowName = "mainWindow";
+
+    /// <summary>The hidden work endpoint's name; the capability "work" in appsettings.json applies to it.</summary>
+    public const string WorkWindowName = "workWindow";
+
     public AppWindows(Transcript transcript)
     {
         this.transcript = transcript;
         this.console = transcript.For(Party.Main);
     }
+
+    /// <summary>Lists the windows main creates: name, kind, and what code grants beyond the capabilities (the host's channels, with child processes).</summary>
+    /// <param name="processes">Whether the windows run as child processes.</param>
+    /// <returns>mainWindow, then workWindow.</returns>
+    public static IReadOnlyList<(string Name, EndpointKind Kind, ChannelAllowlist? FromCode)> Windows(bool processes) =>
+    [
+        (MainWindowName, EndpointKind.Window, processes ? HostChannels.ForRenderer : null),
+        (WorkWindowName, EndpointKind.Work, processes ? HostChannels.ForWork : null),
+    ];
 
     /// <summary>Gets main's handle to the visible renderer, once created.</summary>
     public WebContents? MainWindow { get; private set; }
@@ -39,8 +55,7 @@ internal sealed class AppWindows
         RendererEndpoint mainWindow = await main.CreateWindowAsync(
             new RendererOptions
             {
-                Name = "mainWindow",
-                Allowlist = RendererProgram.Allowlist,
+                Name = MainWindowName,
                 Preload = renderer.Preload,
             },
             cancellationToken);
@@ -49,8 +64,7 @@ internal sealed class AppWindows
         RendererEndpoint workWindow = await main.CreateWorkAsync(
             new RendererOptions
             {
-                Name = "workWindow",
-                Allowlist = WorkPreload.Allowlist,
+                Name = WorkWindowName,
                 Preload = (ipcRenderer, _) => WorkPreload.Load(ipcRenderer, workConsole),
             },
             cancellationToken);
@@ -80,9 +94,9 @@ internal sealed class AppWindows
         this.console.Log($"main process: pid {main.ProcessId}");
 
         ChildWindow mainWindow = await this.LaunchChildAsync(
-            main, "mainWindow", EndpointKind.Window, ChildProgram.RendererRole, HostChannels.ForRenderer(RendererProgram.Allowlist), Party.Renderer, timeout, cancellationToken);
+            main, MainWindowName, EndpointKind.Window, ChildProgram.RendererRole, HostChannels.ForRenderer, Party.Renderer, timeout, cancellationToken);
         ChildWindow workWindow = await this.LaunchChildAsync(
-            main, "workWindow", EndpointKind.Work, ChildProgram.WorkRole, HostChannels.ForWork(WorkPreload.Allowlist), Party.Work, timeout, cancellationToken);
+            main, WorkWindowName, EndpointKind.Work, ChildProgram.WorkRole, HostChannels.ForWork, Party.Work, timeout, cancellationToken);
 
         this.MainWindow = mainWindow.WebContents;
         this.WorkWindow = workWindow.WebContents;
@@ -104,7 +118,7 @@ internal sealed class AppWindows
         if (processes)
         {
             ChildWindow work = await this.LaunchChildAsync(
-                main, "workWindow", EndpointKind.Work, ChildProgram.WorkRole, HostChannels.ForWork(WorkPreload.Allowlist), Party.Work, timeout, cancellationToken);
+                main, WorkWindowName, EndpointKind.Work, ChildProgram.WorkRole, HostChannels.ForWork, Party.Work, timeout, cancellationToken);
             this.WorkWindow = work.WebContents;
             return;
         }
@@ -113,8 +127,7 @@ internal sealed class AppWindows
         RendererEndpoint workWindow = await main.CreateWorkAsync(
             new RendererOptions
             {
-                Name = "workWindow",
-                Allowlist = WorkPreload.Allowlist,
+                Name = WorkWindowName,
                 Preload = (ipcRenderer, _) => WorkPreload.Load(ipcRenderer, workConsole),
             },
             cancellationToken);
@@ -188,14 +201,14 @@ internal sealed class AppWindows
     }
 
     private async Task<ChildWindow> LaunchChildAsync(
-        MainProcess main, string name, EndpointKind kind, string role, ChannelAllowlist allowlist, string party, TimeSpan timeout, CancellationToken cancellationToken)
+        MainProcess main, string name, EndpointKind kind, string role, ChannelAllowlist hostChannels, string party, TimeSpan timeout, CancellationToken cancellationToken)
     {
         this.console.Log($"launching {name}: this app again, with {ChildProgram.RoleOption} {role}");
         int since = this.transcript.Mark();
         ProcessStartInfo startInfo = MainProcess.CreateStartInfoForThisApp(ChildProgram.RoleOption, role);
         WebContents webContents = await main.LaunchAsync(
             startInfo,
-            new LaunchOptions { Kind = kind, Name = name, Allowlist = allowlist, ConnectTimeout = timeout },
+            new LaunchOptions { Kind = kind, Name = name, Allowlist = hostChannels, ConnectTimeout = timeout },
             cancellationToken);
         var child = new ChildWindow(webContents);
         this.children.Add(child);

@@ -6,16 +6,15 @@ namespace IpcBridge.Samples.ConsoleHost;
 /// </summary>
 internal static class RendererPreload
 {
-    /// <summary>
-    /// Gets exactly the channels this preload uses. Both sides enforce it: <see cref="IpcRenderer"/> refuses anything
-    /// else before sending, and main drops (or answers with an error) any frame outside it.
-    /// </summary>
-    public static ChannelAllowlist Allowlist { get; } = ChannelAllowlist.DenyAll
-        .AllowSend("openUrlByDefaultBrowser", "communicateWithEachOtherSend", "renderSendMsgToWork")
-        .AllowSendSync("communicateWithEachOtherSendSync")
-        .AllowInvoke("communicateWithEachOtherSendPromise")
-        .AllowReceive("communicateWithEachOtherReply", "update-counter")
-        .Allow(IpcOperation.Receive | IpcOperation.Ports, "port");
+    // The channels this preload uses are granted by the capability "renderer" in appsettings.json, which applies to the
+    // endpoint named mainWindow; both sides enforce them: IpcRenderer refuses anything else before sending, and main
+    // drops (or answers with an error) any frame outside them. The same grant in code, the alternative to the file:
+    //   new RendererOptions { Name = "mainWindow", Allowlist = ChannelAllowlist.DenyAll
+    //       .AllowSend("openUrlByDefaultBrowser", "communicateWithEachOtherSend", "renderSendMsgToWork")
+    //       .AllowSendSync("communicateWithEachOtherSendSync")
+    //       .AllowInvoke("communicateWithEachOtherSendPromise")
+    //       .AllowReceive("communicateWithEachOtherReply", "update-counter")
+    //       .Allow(IpcOperation.Receive | IpcOperation.Ports, "port"), ... }
 
     /// <summary>Runs the preload, before any page code.</summary>
     /// <param name="ipcRenderer">The renderer's IPC.</param>

@@ -3,7 +3,9 @@ namespace IpcBridge.Samples.ConsoleHost;
 /// <summary>
 /// The sample host's own channels, used only when the renderer and the work endpoint run in child processes. They are
 /// not part of the article's app: they stand in for what devtools and a test driver do in Electron (show a window's
-/// console, click a page's button). Each child's allowlist is its preload's plus exactly these.
+/// console, click a page's button). Each child's allowlist is its capability's (appsettings.json) plus exactly these,
+/// which the code grants when it launches the child: they exist only when the windows are child processes, while a
+/// capability applies to an endpoint name however the endpoint runs.
 /// </summary>
 internal static class HostChannels
 {
@@ -13,13 +15,9 @@ internal static class HostChannels
     /// <summary>Main to renderer, invoke: click a page button (one of <see cref="PageButton"/>); answered once the click was handled.</summary>
     public const string Click = "host:click";
 
-    /// <summary>Adds the host's channels to the renderer's allowlist.</summary>
-    /// <param name="preload">The channels the renderer's preload uses.</param>
-    /// <returns>Those and the host's.</returns>
-    public static ChannelAllowlist ForRenderer(ChannelAllowlist preload) => preload.AllowSendSync(Console).AllowHandle(Click);
+    /// <summary>Gets the host's channels for the renderer, granted by code on top of its capability.</summary>
+    public static ChannelAllowlist ForRenderer { get; } = ChannelAllowlist.DenyAll.AllowSendSync(Console).AllowHandle(Click);
 
-    /// <summary>Adds the host's channels to the work endpoint's allowlist: it is never clicked, it only prints.</summary>
-    /// <param name="preload">The channels the work endpoint's preload uses.</param>
-    /// <returns>Those and the host's.</returns>
-    public static ChannelAllowlist ForWork(ChannelAllowlist preload) => preload.AllowSendSync(Console);
+    /// <summary>Gets the host's channels for the work endpoint: it is never clicked, it only prints.</summary>
+    public static ChannelAllowlist ForWork { get; } = ChannelAllowlist.DenyAll.AllowSendSync(Console);
 }

@@ -14,9 +14,6 @@ internal sealed class RendererProgram
     /// <param name="console">The renderer's console, for its preload and its page.</param>
     public RendererProgram(EndpointConsole console) => this.console = console;
 
-    /// <summary>Gets the channels the renderer uses (see <see cref="RendererPreload.Allowlist"/>).</summary>
-    public static ChannelAllowlist Allowlist => RendererPreload.Allowlist;
-
     /// <summary>Runs the preload; give this as the endpoint's preload delegate.</summary>
     /// <param name="ipcRenderer">The renderer's IPC.</param>
     /// <param name="contextBridge">The bridge to page code.</param>

@@ -234,6 +234,9 @@ internal sealed partial class Showcase
         await window.DisposeAsync();
     }
 
+    // The showcase grants in code, the alternative to a capability file (the article's scenarios take theirs from
+    // appsettings.json): it shows what only code can say, typed descriptors and AllowContract<T>(), which grant exactly a
+    // channel or exactly a contract's methods.
     private static ChannelAllowlist WindowAllowlist() => ChannelAllowlist.DenyAll
         .AllowHandle("dialog:*")
         .AllowInvoke("files:*", "math:*", "logs:*")

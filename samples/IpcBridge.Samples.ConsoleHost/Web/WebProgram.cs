@@ -10,6 +10,7 @@ using System.Threading.Tasks;
 using IpcBridge.AspNetCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -95,19 +96,22 @@ internal static class WebProgram
         builder.Services.AddSingleton(new Shell(settings.OpenUrls, mainConsole));
         builder.Services.AddSingleton<AppWindows>();
         builder.Services.AddSingleton<AppMenu>();
+        builder.Configuration.SetBasePath(AppContext.BaseDirectory).AddJsonFile("appsettings.json", optional: false);
         builder.Services.AddIpcBridge(options => options.SendSyncTimeout = scenarioTimeout)
             .AddHandler<MainIpcHandlers>()
+            .AddCapabilities(builder.Configuration.GetSection("IpcBridge"))
             .AddWebRenderers();
 
         WebApplication app = builder.Build();
         app.UseWebSockets();
 
-        // One page is mainWindow; the host's channels (its console, main clicking its buttons) are added as for a child.
+        // The page is mainWindow: the capabilities grant it the article's channels; the host's (its console, main
+        // clicking its buttons) are added in code, as for a child process.
         app.MapIpcBridge(Endpoint, options => options.Accept = _ => new WebRendererOptions
         {
-            Name = "mainWindow",
+            Name = AppWindows.MainWindowName,
             Kind = EndpointKind.Window,
-            Allowlist = HostChannels.ForRenderer(RendererPreload.Allowlist),
+            Allowlist = HostChannels.ForRenderer,
         });
         app.MapIpcBridgePage("/", Path.Combine(AppContext.BaseDirectory, "wwwroot", "index.html"), Endpoint);
         return app;

@@ -6,10 +6,9 @@ namespace IpcBridge.Samples.ConsoleHost;
 /// </summary>
 internal static class WorkPreload
 {
-    /// <summary>Gets exactly the channels the work endpoint uses: it only receives.</summary>
-    public static ChannelAllowlist Allowlist { get; } = ChannelAllowlist.DenyAll
-        .AllowReceive("msgFormRender")
-        .Allow(IpcOperation.Receive | IpcOperation.Ports, "port");
+    // The work endpoint only receives: the capability "work" in appsettings.json grants it exactly that, for the
+    // endpoint named workWindow. In code it would be
+    //   ChannelAllowlist.DenyAll.AllowReceive("msgFormRender").Allow(IpcOperation.Receive | IpcOperation.Ports, "port").
 
     /// <summary>Runs the preload.</summary>
     /// <param name="ipcRenderer">The work endpoint's IPC.</param>

@@ -46,9 +46,14 @@ public static class IpcBridgeServiceCollectionExtensions
             },
             "IpcBridgeOptions are out of range: SendSyncTimeout must be positive and finite, MaxPendingCalls at least 1.");
 
+        // Capabilities: always registered (none configured means deny-all unless code grants), validated at startup.
+        services.AddOptions<IpcCapabilityOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IpcCapabilityOptions>, CapabilityOptionsValidator>());
+
         services.TryAddSingleton(sp =>
         {
             var main = new MainProcess(sp.GetRequiredService<IOptions<IpcBridgeOptions>>().Value, sp.GetService<ILoggerFactory>());
+            UseCapabilities(main, sp.GetRequiredService<IOptionsMonitor<IpcCapabilityOptions>>());
             foreach (IIpcMainHandler handler in sp.GetServices<IIpcMainHandler>())
             {
                 handler.Register(main.IpcMain);
@@ -58,5 +63,19 @@ public static class IpcBridgeServiceCollectionExtensions
         });
         services.TryAddSingleton(sp => sp.GetRequiredService<MainProcess>().IpcMain);
         return new IpcBridgeBuilder(services);
+    }
+
+    /// <summary>
+    /// Grants main's endpoints from the configured capabilities, and from the new ones after each configuration change.
+    /// A change that fails validation throws from the options monitor before it reaches main, so main keeps the last
+    /// valid policy; live endpoints never change either way.
+    /// </summary>
+    private static void UseCapabilities(MainProcess main, IOptionsMonitor<IpcCapabilityOptions> monitor)
+    {
+        // Listening first, so that a change between reading and listening is not missed.
+        monitor.OnChange(options => main.Capabilities = PolicyOf(options));
+        main.Capabilities = PolicyOf(monitor.CurrentValue);
+
+        static IpcCapabilityPolicy PolicyOf(IpcCapabilityOptions options) => options.Compiled ?? IpcCapabilityPolicy.Create(options);
     }
 }

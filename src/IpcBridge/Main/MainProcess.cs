@@ -153,7 +153,8 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
 
         this.ThrowIfDisposed();
         options ??= new AttachOptions();
-        ChannelAllowlist allowlist = options.Allowlist ?? ChannelAllowlist.DenyAll;
+        IpcEndpointPolicy policy = this.Grant(options.Name, options.Kind, options.Allowlist);
+        ChannelAllowlist allowlist = policy.Allowlist;
         var framed = new FramedStream(stream, this.Options.MaxFrameSize);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(this.Options.HandshakeTimeout);
@@ -183,7 +184,7 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
             throw;
         }
 
-        WebContents attached = this.Attach(new StreamTransport(framed), id, options.Kind, allowlist, hello.ProcessId, options.Name);
+        WebContents attached = this.Granted(this.Attach(new StreamTransport(framed), id, options.Kind, allowlist, hello.ProcessId, options.Name), policy);
         attached.SupportsPeerLinks = hello.Peers;
         await this.WaitUntilReadyAsync(attached, timeout.Token, cancellationToken).ConfigureAwait(false);
         return attached;
@@ -309,7 +310,8 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
         this.ThrowIfDisposed();
         (InProcessTransport mainSide, InProcessTransport rendererSide) = InProcessTransport.CreatePair();
         var runtime = new RendererRuntime(rendererSide, this.Options, this.loggerFactory);
-        WebContents webContents = this.Attach(mainSide, kind, options.Allowlist ?? ChannelAllowlist.DenyAll, CurrentProcess.Id, options.Name);
+        IpcEndpointPolicy policy = this.Grant(options.Name, kind, options.Allowlist);
+        WebContents webContents = this.Granted(this.Attach(mainSide, kind, policy.Allowlist, CurrentProcess.Id, options.Name), policy);
         this.localRenderers[webContents.Id] = runtime;
         try
         {

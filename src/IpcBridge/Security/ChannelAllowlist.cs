@@ -54,20 +54,20 @@ public sealed partial class ChannelAllowlist
         var added = new List<Rule>(this.rules);
         foreach (string pattern in patterns)
         {
-            if (string.IsNullOrEmpty(pattern))
+            if (PatternProblem(pattern) is { } problem)
             {
-                throw new ArgumentException("A channel pattern must not be empty.", nameof(patterns));
+                throw new ArgumentException(problem, nameof(patterns));
             }
 
-            int star = pattern.IndexOf('*');
-            if (star >= 0 && star != pattern.Length - 1)
-            {
-                throw new ArgumentException($"Channel pattern '{pattern}' may have '*' only at its end.", nameof(patterns));
-            }
+            var rule = pattern[pattern.Length - 1] == '*'
+                ? new Rule(operations, pattern.Substring(0, pattern.Length - 1), isPrefix: true)
+                : new Rule(operations, pattern, isPrefix: false);
 
-            added.Add(star < 0
-                ? new Rule(operations, pattern, isPrefix: false)
-                : new Rule(operations, pattern.Substring(0, pattern.Length - 1), isPrefix: true));
+            // The same grant twice (two capabilities, or a capability and the code, naming one channel) is one rule.
+            if (!added.Contains(rule))
+            {
+                added.Add(rule);
+            }
         }
 
         return new ChannelAllowlist(added.ToArray(), false);
@@ -135,6 +135,19 @@ public sealed partial class ChannelAllowlist
         return operation == IpcOperation.None;
     }
 
+    /// <summary>Says what is wrong with a channel pattern, or returns <see langword="null"/> when it is well formed.</summary>
+    /// <remarks>The one definition of a pattern, shared with capability files.</remarks>
+    internal static string? PatternProblem(string? pattern, string of = "A channel")
+    {
+        if (string.IsNullOrEmpty(pattern))
+        {
+            return $"{of} pattern must not be empty.";
+        }
+
+        int star = pattern!.IndexOf('*');
+        return star >= 0 && star != pattern.Length - 1 ? $"{of} pattern '{pattern}' may have '*' only at its end." : null;
+    }
+
     /// <summary>Lists the rules as (operations, pattern) pairs, for the handshake that tells an endpoint its list.</summary>
     internal (IpcOperation Operations, string Pattern)[] ToRules()
         => this.rules.Select(r => (r.Operations, r.IsPrefix ? r.Text + "*" : r.Text)).ToArray();
@@ -164,7 +177,7 @@ public sealed partial class ChannelAllowlist
 
     private static readonly ChannelAllowlist AllowAllInstance = new(Array.Empty<Rule>(), true);
 
-    private readonly struct Rule
+    private readonly struct Rule : IEquatable<Rule>
     {
         public Rule(IpcOperation operations, string text, bool isPrefix)
         {
@@ -181,6 +194,13 @@ public sealed partial class ChannelAllowlist
 
         public bool Matches(string channel)
             => this.IsPrefix ? channel.StartsWith(this.Text, StringComparison.Ordinal) : string.Equals(channel, this.Text, StringComparison.Ordinal);
+
+        public bool Equals(Rule other)
+            => this.Operations == other.Operations && this.IsPrefix == other.IsPrefix && string.Equals(this.Text, other.Text, StringComparison.Ordinal);
+
+        public override bool Equals(object? obj) => obj is Rule other && this.Equals(other);
+
+        public override int GetHashCode() => ((int)this.Operations * 31) ^ (this.IsPrefix ? 1 : 0) ^ StringComparer.Ordinal.GetHashCode(this.Text);
 
         public override string ToString() => $"{this.Operations}: {this.Text}{(this.IsPrefix ? "*" : string.Empty)}";
     }
