@@ -34,6 +34,9 @@ internal static class Program
         bool openUrls = false;
         bool processes = false;
         bool showcase = false;
+        bool web = false;
+        bool headless = false;
+        bool noOpen = false;
         bool policy = false;
         foreach (string arg in args)
         {
@@ -48,6 +51,15 @@ internal static class Program
                 case "--processes":
                     processes = true;
                     break;
+                case "--web":
+                    web = true;
+                    break;
+                case "--headless":
+                    headless = true;
+                    break;
+                case "--no-open":
+                    noOpen = true;
+                    break;
                 case "--policy":
                     policy = true;
                     break;
@@ -61,8 +73,20 @@ internal static class Program
             }
         }
 
+        if ((headless || noOpen) && !web)
+        {
+            Console.Error.WriteLine("--headless and --no-open go with --web.");
+            PrintUsage(Console.Error);
+            return 2;
+        }
+
         try
         {
+            if (web)
+            {
+                return await WebProgram.RunAsync(new WebSettings(headless, !noOpen, processes, openUrls, Port: 0), ScenarioTimeout, LaunchTimeout);
+            }
+
             if (showcase)
             {
                 return await Showcase.Showcase.RunAsync(Console.Out);
@@ -177,11 +201,15 @@ internal static class Program
 
     private static void PrintUsage(TextWriter output)
     {
-        output.WriteLine("Usage: IpcBridge.Samples.ConsoleHost [--open] [--processes] [--policy] | --showcase");
+        output.WriteLine("Usage: IpcBridge.Samples.ConsoleHost [--open] [--processes] [--policy] [--web [--headless | --no-open]] | --showcase");
         output.WriteLine("  --open       really open the URL of scenario a in the default browser");
         output.WriteLine("  --processes  run the renderer and the work endpoint as child processes of this app");
         output.WriteLine($"               (which starts it again with {ChildProgram.RoleOption} {ChildProgram.RendererRole} and {ChildProgram.RoleOption} {ChildProgram.WorkRole})");
         output.WriteLine("  --policy     print what each endpoint may do (its capabilities from appsettings.json), then exit");
+        output.WriteLine("  --web        the renderer is a real web page: serve it on 127.0.0.1, print its URL, open it in the default");
+        output.WriteLine("               browser and run the scenarios by clicking its buttons; then keep serving until Ctrl+C");
+        output.WriteLine("  --headless   with --web: run the page in headless Chromium instead, and exit when the scenarios are done");
+        output.WriteLine("  --no-open    with --web: do not open a browser; open the printed URL yourself");
         output.WriteLine("  --showcase   instead of the article's scenarios, demonstrate what IpcBridge adds: invoke from main,");
         output.WriteLine("               cancellation, time limits, streaming, typed channels, contracts, tracing and metrics");
     }

@@ -19,6 +19,7 @@ public static class CompareScenarios
         all.AddRange(Payloads.Sizes.Select(size => new CrossProcessInvokeScenario(size)));
         all.AddRange(Payloads.Sizes.Select(size => new CrossProcessSendScenario(size)));
         all.Add(new PortRoundTripScenario());
+        all.Add(new WebPageScenario());
         return all;
     }
 

@@ -105,6 +105,47 @@ internal sealed class AppWindows
     }
 
     /// <summary>
+    /// Creates only the hidden work endpoint, in this process or as a child process (<c>--web</c>: the renderer is a web
+    /// page, see <see cref="UseWebPage"/>).
+    /// </summary>
+    /// <param name="main">The main process.</param>
+    /// <param name="processes">Whether to launch it as a child process.</param>
+    /// <param name="timeout">How long a child may take to start, connect and get ready.</param>
+    /// <param name="cancellationToken">Cancels the creation.</param>
+    /// <returns>A task that completes when the work endpoint's preload has run.</returns>
+    public async Task CreateWorkAsync(MainProcess main, bool processes, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        if (processes)
+        {
+            ChildWindow work = await this.LaunchChildAsync(
+                main, WorkWindowName, EndpointKind.Work, ChildProgram.WorkRole, HostChannels.ForWork, Party.Work, timeout, cancellationToken);
+            this.WorkWindow = work.WebContents;
+            return;
+        }
+
+        EndpointConsole workConsole = this.transcript.For(Party.Work);
+        RendererEndpoint workWindow = await main.CreateWorkAsync(
+            new RendererOptions
+            {
+                Name = WorkWindowName,
+                Preload = (ipcRenderer, _) => WorkPreload.Load(ipcRenderer, workConsole),
+            },
+            cancellationToken);
+        this.WorkWindow = workWindow.WebContents;
+    }
+
+    /// <summary>Makes a connected web page the visible renderer, mainWindow (<c>--web</c>).</summary>
+    /// <param name="page">main's handle to the page.</param>
+    /// <param name="timeout">How long a click may take.</param>
+    /// <returns>The page's buttons, clicked over IPC.</returns>
+    public IPageButtons UseWebPage(WebContents page, TimeSpan timeout)
+    {
+        this.MainWindow = page;
+        this.console.Log($"created {this.MainWindow} (a web page) and {this.WorkWindow}");
+        return new RemotePage(page, timeout);
+    }
+
+    /// <summary>
     /// Ends a run with child processes: disposes main, which closes every link (each child sees main go and exits, and
     /// one that lingers is killed), then prints how each child's process ended.
     /// </summary>

@@ -18,7 +18,7 @@ public sealed partial class MainProcess
     /// <param name="cancellationToken">The caller's own token, to tell its cancellation from the time limit.</param>
     /// <exception cref="IpcPreloadException">The endpoint's preload threw or did not return in time, or the endpoint went away first.</exception>
     /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
-    private async Task WaitUntilReadyAsync(WebContents webContents, CancellationToken limit, CancellationToken cancellationToken)
+    internal async Task WaitUntilReadyAsync(WebContents webContents, CancellationToken limit, CancellationToken cancellationToken)
     {
         IpcConnection connection = webContents.Connection;
         Task<ReadOnlyMemory<byte>?> ready = connection.Ready;

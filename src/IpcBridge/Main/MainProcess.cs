@@ -236,6 +236,9 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
         }
     }
 
+    /// <summary>Takes the next endpoint id, for a link that must tell the endpoint its id before it is attached (a handshake).</summary>
+    internal int NextEndpointId() => Interlocked.Increment(ref this.lastId);
+
     /// <summary>Connects an endpoint whose frames travel over <paramref name="transport"/>.</summary>
     internal WebContents Attach(IFrameTransport transport, EndpointKind kind, ChannelAllowlist allowlist, int processId, string? name)
         => this.Attach(transport, Interlocked.Increment(ref this.lastId), kind, allowlist, processId, name);

@@ -21,7 +21,7 @@ public class SampleHostTests
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(2);
 
     /// <summary>The lines that show each scenario's value arrived, in the order the scenarios print them.</summary>
-    private static readonly (string Party, string Text)[] KeyLines =
+    internal static readonly (string Party, string Text)[] KeyLines =
     [
         ("main", "openUrlByDefaultBrowser from mainWindow: https://www.baidu.com"),
         ("renderer", "communicateWithEachOtherReply: I got Hello, ok"),
@@ -107,7 +107,7 @@ public class SampleHostTests
     }
 
     /// <summary>One line an endpoint printed: <c>    party  [pid]  text</c>.</summary>
-    private sealed record TranscriptLine(string Party, int ProcessId, string Text)
+    internal sealed record TranscriptLine(string Party, int ProcessId, string Text)
     {
         private static readonly Regex WithProcessId = new(@"^    (main|renderer|work) +(\d+) +(.*)$", RegexOptions.CultureInvariant);
         private static readonly Regex WithoutProcessId = new(@"^    (main|renderer|work) +(.*)$", RegexOptions.CultureInvariant);
@@ -131,7 +131,7 @@ public class SampleHostTests
     }
 
     /// <summary>A finished run of the built sample host.</summary>
-    private sealed record SampleRun(int ProcessId, int ExitCode, string Output, string Errors)
+    internal sealed record SampleRun(int ProcessId, int ExitCode, string Output, string Errors)
     {
         public static async Task<SampleRun> RunAsync(params string[] arguments)
         {
