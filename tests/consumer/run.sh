@@ -17,6 +17,7 @@ set -euo pipefail
 # PackageReference to its package at Version="[$(IpcBridgeVersion)]") and a line here.
 examples=(
     "first-program|## A first program|run"
+    "web-example|### Web pages as renderers: \`IpcBridge.AspNetCore\`|build"
 )
 
 if [ "$#" -ne 2 ]; then
