@@ -156,7 +156,7 @@ internal sealed class WebRendererEndpoint
             Task<Frame> answering = link.Transport.DeliverSync(frame, after);
             Frame answer = await answering.WaitAsync(timeout, context.RequestAborted).ConfigureAwait(false);
             var writer = new ArrayBufferWriter<byte>();
-            BinaryCountBridge.Write(writer, answer);
+            FrameCodec.Write(writer, answer);
             await RespondAsync(context, StatusCodes.Status200OK, Convert.ToBase64String(writer.WrittenSpan)).ConfigureAwait(false);
         }
         catch (IpcProtocolException ex)

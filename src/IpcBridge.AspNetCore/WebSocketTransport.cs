@@ -80,7 +80,7 @@ internal sealed class WebSocketTransport : IFrameTransport
     public ValueTask WriteHandshakeFrameAsync(Frame frame, CancellationToken cancellationToken)
     {
         var writer = new ArrayBufferWriter<byte>();
-        BinaryCountBridge.Write(writer, frame);
+        FrameCodec.Write(writer, frame);
         return this.socket.SendAsync(writer.WrittenMemory, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken);
     }
 
@@ -297,7 +297,7 @@ internal sealed class WebSocketTransport : IFrameTransport
 
         try
         {
-            return FrameCodec.Parse(BinaryCountBridge.ToCodec(message.Slice(FrameCodec.LengthPrefixSize)));
+            return FrameCodec.Parse(message.Slice(FrameCodec.LengthPrefixSize).ToArray());
         }
         catch (Exception ex) when (ex is ArgumentException or IndexOutOfRangeException or OverflowException)
         {
@@ -335,7 +335,7 @@ internal sealed class WebSocketTransport : IFrameTransport
                 while (queue.TryRead(out Frame? frame))
                 {
                     writer.Clear();
-                    BinaryCountBridge.Write(writer, frame);
+                    FrameCodec.Write(writer, frame);
                     await this.socket.SendAsync(writer.WrittenMemory, WebSocketMessageType.Binary, endOfMessage: true, this.stopWriting.Token).ConfigureAwait(false);
                 }
             }

@@ -55,6 +55,18 @@ public class WebRendererBrowserTests
     }
 
     [BrowserFact]
+    public async Task Invoke_BinaryArgumentAndResult_TravelAsBytesBothWays()
+    {
+        await using TestWebApp web = await TestWebApp.StartAsync();
+        web.IpcMain.Handle<byte[], byte[]>("reverse", (_, bytes) => bytes.Reverse().ToArray());
+        await using BrowserPage page = await BrowserPage.OpenAsync(this.chromium, web.AddPage("p", BrowserPage.Html()));
+
+        JsonElement result = await page.EvalAsync("ipcRenderer.invoke('reverse', new Uint8Array([1, 2, 3, 250])).then(r => [r instanceof Uint8Array, ...r])");
+
+        result.EnumerateArray().Select(e => e.ToString()).Should().Equal("True", "250", "3", "2", "1");
+    }
+
+    [BrowserFact]
     public async Task Invoke_HandlerThrows_RejectsWithTheDotNetTypeNameMessageAndStack()
     {
         await using TestWebApp web = await TestWebApp.StartAsync();

@@ -82,7 +82,7 @@ internal sealed class WireClient : IAsyncDisposable
     public static byte[] Encode(Frame frame)
     {
         var writer = new ArrayBufferWriter<byte>();
-        BinaryCountBridge.Write(writer, frame);
+        FrameCodec.Write(writer, frame);
         return writer.WrittenSpan.ToArray();
     }
 
