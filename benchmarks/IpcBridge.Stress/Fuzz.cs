@@ -99,7 +99,9 @@ public static class Fuzz
         result.Check(after.Heap < before.Heap + (64L << 20), $"managed heap grew from {before.Heap:N0} to {after.Heap:N0} bytes");
         result.Check(after.Sockets <= before.Sockets, $"sockets, pipes and event descriptors grew from {before.Sockets} to {after.Sockets}: {Resources.DescribeHandles()}");
         result.Check(after.Threads <= before.Threads, $"threads outside the pool grew from {before.Threads} to {after.Threads}");
-        result.Check(after.Handles <= before.Handles + 8, $"file descriptors grew from {before.Handles} to {after.Handles}: {Resources.DescribeHandles()}");
+        // Sockets, pipes and event descriptors are checked strictly above. The rest are mostly assembly and symbol files the
+        // runtime opens on first use (stack traces of the violations load more of them), so this bound only catches a leak.
+        result.Check(after.Handles <= before.Handles + 64, $"file descriptors grew from {before.Handles} to {after.Handles}: {Resources.DescribeHandles()}");
         return result;
     }
 
