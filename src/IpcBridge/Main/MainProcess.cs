@@ -359,6 +359,9 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
     {
         int sent = 0;
 
+        // One payload for many links: no link's transport may reuse its arrays after writing it.
+        Serialization.BinaryPayload.Of(frame.Payload)?.Share();
+
         // Enumerating the dictionary itself takes no lock and copies nothing (its Values property does both).
         foreach (System.Collections.Generic.KeyValuePair<int, WebContents> entry in this.endpoints)
         {

@@ -25,8 +25,19 @@ internal sealed class BinaryPayload : MemoryManager<byte>
     // 1 for each segment that is a whole array nobody else holds, which a sole reader may take; 2 once taken.
     private readonly int[]? owned;
 
-    public BinaryPayload(ArraySegment<byte> json, ReadOnlyMemory<byte>[] segments, bool segmentsOwned)
+    // 1 while the payload is its one frame's alone and nothing has read its segments (Recycle may take them), else 0.
+    private int recyclable;
+
+    /// <param name="json">The UTF-8 JSON.</param>
+    /// <param name="segments">The segments' bytes.</param>
+    /// <param name="segmentsOwned">Whether each segment that is a whole array is held by nobody else.</param>
+    /// <param name="recyclable">
+    /// Whether the payload was just made by the sender's serializer for one frame, so that the transport that writes
+    /// it may keep the segments' arrays for later payloads (<see cref="Recycle"/>) unless something read or shared it first.
+    /// </param>
+    public BinaryPayload(ArraySegment<byte> json, ReadOnlyMemory<byte>[] segments, bool segmentsOwned, bool recyclable = false)
     {
+        this.recyclable = recyclable && segmentsOwned ? 1 : 0;
         this.json = json.Array!;
         this.jsonOffset = json.Offset;
         this.jsonLength = json.Count;
@@ -79,6 +90,7 @@ internal sealed class BinaryPayload : MemoryManager<byte>
     public bool TryTake(int index, out byte[]? array)
     {
         array = null;
+        this.Share();
         if (this.owned is null || Interlocked.CompareExchange(ref this.owned[index], 2, 1) != 1)
         {
             return false;
@@ -87,6 +99,30 @@ internal sealed class BinaryPayload : MemoryManager<byte>
         MemoryMarshal.TryGetArray(this.segments[index], out ArraySegment<byte> whole);
         array = whole.Array;
         return true;
+    }
+
+    /// <summary>Marks the payload as held by more than its one frame (a broadcast, a reader): its arrays are never recycled.</summary>
+    public void Share() => Volatile.Write(ref this.recyclable, 0);
+
+    /// <summary>
+    /// Called by a transport that has written the payload's frame and holds it no more: hands the segments' arrays to
+    /// <see cref="LargeArrayCache"/>, unless the payload was shared or read. Nothing may use the payload afterwards
+    /// but for its lengths.
+    /// </summary>
+    public void Recycle()
+    {
+        if (Interlocked.Exchange(ref this.recyclable, 0) != 1)
+        {
+            return;
+        }
+
+        for (int i = 0; i < this.segments.Length; i++)
+        {
+            if (this.owned![i] == 1 && MemoryMarshal.TryGetArray(this.segments[i], out ArraySegment<byte> whole))
+            {
+                LargeArrayCache.Return(whole.Array!);
+            }
+        }
     }
 
     /// <summary>Gets whether segment <paramref name="index"/> was taken by a sole reader, and so is no longer the payload's.</summary>

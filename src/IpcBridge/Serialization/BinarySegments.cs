@@ -87,7 +87,7 @@ internal static class BinarySegments
         return Copy(segment.Span);
     }
 
-    /// <summary>Copies <paramref name="bytes"/> into a new array.</summary>
+    /// <summary>Copies <paramref name="bytes"/> into an array nobody else holds (a large one may have been written before, <see cref="LargeArrayCache"/>).</summary>
     public static byte[] Copy(ReadOnlySpan<byte> bytes)
     {
         if (bytes.IsEmpty)
@@ -95,7 +95,7 @@ internal static class BinarySegments
             return Array.Empty<byte>();
         }
 
-        byte[] copy = NewArray(bytes.Length);
+        byte[] copy = LargeArrayCache.Rent(bytes.Length);
         bytes.CopyTo(copy);
         return copy;
     }
@@ -121,6 +121,8 @@ internal static class BinarySegments
             throw new JsonException($"The payload refers to binary segment {index}, but its frame carries {payload?.Count ?? 0}.");
         }
 
+        // Read here: a receiver may keep what it reads, so the payload's arrays are no longer the writer's to reuse.
+        payload.Share();
         if (readMode != SoleRead && payload.IsTaken((int)index))
         {
             throw new JsonException($"Binary segment {index} was already handed to the payload's only reader.");

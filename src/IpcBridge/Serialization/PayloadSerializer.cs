@@ -460,8 +460,9 @@ internal sealed class PayloadSerializer
             return json;
         }
 
-        // Each segment is the converter's own copy of the sender's bytes, an array nobody else holds.
-        return new BinaryPayload(new ArraySegment<byte>(json), segments.ToArray(), segmentsOwned: true).Memory;
+        // Each segment is the converter's own copy of the sender's bytes, an array nobody else holds; the payload is new,
+        // for one frame, until a broadcast or a reader shares it.
+        return new BinaryPayload(new ArraySegment<byte>(json), segments.ToArray(), segmentsOwned: true, recyclable: true).Memory;
     }
 
     [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]

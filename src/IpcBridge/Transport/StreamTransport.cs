@@ -178,6 +178,10 @@ internal sealed class StreamTransport : IFrameTransport
                     {
                         FrameCodec.Write(writer, frame);
                     }
+
+                    // Written (to the socket, or copied into the pipe): the sender's copies of its bytes can serve the
+                    // next payload of that size instead of a fresh array (LargeArrayCache).
+                    Serialization.BinaryPayload.Of(frame.Payload)?.Recycle();
                 }
 
                 FlushResult flushed = await writer.FlushAsync(this.stop.Token).ConfigureAwait(false);
