@@ -11,7 +11,7 @@ using IpcBridge.Benchmarks.Scenarios;
 namespace IpcBridge.Benchmarks.Compare;
 
 /// <summary>
-/// <c>compare [--quick | --smoke] [--filter text]</c>: runs every scenario (or those whose name contains the text), printing a
+/// <c>compare [--quick | --smoke] [--rounds n] [--filter text]</c>: runs every scenario (or those whose name contains the text), printing a
 /// Markdown table row per figure as it is measured, then the whole table and the count of targets met and missed.
 /// </summary>
 public static class CompareCommand
@@ -35,8 +35,13 @@ public static class CompareCommand
                 case "--filter" when i + 1 < args.Length:
                     filter = args[++i];
                     break;
+                case "--rounds" when i + 1 < args.Length && int.TryParse(args[i + 1], out int rounds) && rounds > 0:
+                    // More rounds: a run long enough to attach a profiler or counters to.
+                    settings = new CompareSettings { Rounds = rounds, RunTime = settings.RunTime, FixedCount = settings.FixedCount, WarmUpCount = settings.WarmUpCount, ScenarioTimeout = TimeSpan.FromHours(1) };
+                    i++;
+                    break;
                 default:
-                    await output.WriteLineAsync($"unknown argument '{args[i]}'; usage: compare [--quick | --smoke] [--filter text]");
+                    await output.WriteLineAsync($"unknown argument '{args[i]}'; usage: compare [--quick | --smoke] [--rounds n] [--filter text]");
                     return 2;
             }
         }
