@@ -1,6 +1,6 @@
 using System;
 using System.Threading;
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 
@@ -18,9 +18,15 @@ internal sealed class FrameDispatcher
     [ThreadStatic]
     private static FrameDispatcher? current;
 
-    private readonly Channel<WorkItem> queue;
+    private readonly ConcurrentQueue<WorkItem> queue = new();
+
+    /// <summary>Lock the sync object for all access to <see cref="scheduled"/> and <see cref="completed"/>, and to enqueue.</summary>
+    private readonly object sync = new();
+    private readonly TaskCompletionSource<bool> finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // The context the dispatcher was made in, which every item runs in (as a loop started with Task.Run did).
+    private readonly ExecutionContext? context;
     private readonly ILogger logger;
-    private readonly Task loop;
     private readonly QueueLimit? limit;
     private readonly SemaphoreSlim? slots;
     private readonly object counts = new();
@@ -31,6 +37,16 @@ internal sealed class FrameDispatcher
     private int queued;
     private int queuedOneWay;
     private int dropOldest;
+
+    // True while a drain is queued to the thread pool or running (or, for a held dispatcher, until its gate opens).
+    private bool scheduled;
+    private bool completed;
+#if !NETSTANDARD2_0
+    private Drain? drain;
+#endif
+
+    // Whether frames run (false once a held dispatcher was abandoned); read by the drain only.
+    private bool dispatchFrames = true;
 
     /// <summary>Creates a dispatcher and starts its loop.</summary>
     /// <param name="isMain">Whether this is main's dispatcher.</param>
@@ -52,8 +68,13 @@ internal sealed class FrameDispatcher
             this.slots = new SemaphoreSlim(limit.Capacity, limit.Capacity);
         }
 
-        this.queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
-        this.loop = Task.Run(this.RunAsync);
+        this.context = ExecutionContext.Capture();
+        if (this.gate is not null)
+        {
+            // Nothing runs before the gate opens: the drain counts as scheduled until then.
+            this.scheduled = true;
+            _ = this.gate.Task.ContinueWith(static (t, state) => ((FrameDispatcher)state!).OpenGate(t.Result), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
     }
 
     /// <summary>Gets the dispatcher running user code on this thread right now, if any.</summary>
@@ -61,7 +82,7 @@ internal sealed class FrameDispatcher
 
     public bool IsMain { get; }
 
-    public Task Completion => this.loop;
+    public Task Completion => this.finished.Task;
 
     /// <summary>Queues an inbound frame, applying the endpoint's inbound <see cref="QueueLimit"/>.</summary>
     /// <returns><see langword="false"/> when the dispatcher has shut down.</returns>
@@ -86,13 +107,31 @@ internal sealed class FrameDispatcher
             }
         }
 
-        return this.queue.Writer.TryWrite(new WorkItem(connection, frame, null));
+        return this.Add(new WorkItem(connection, frame, null));
     }
 
-    public bool Enqueue(Action action) => this.queue.Writer.TryWrite(new WorkItem(null, null, action));
+    public bool Enqueue(Action action) => this.Add(new WorkItem(null, null, action));
 
     /// <summary>Stops accepting work; what is already queued still runs.</summary>
-    public void Complete() => this.queue.Writer.TryComplete();
+    public void Complete()
+    {
+        lock (this.sync)
+        {
+            if (this.completed)
+            {
+                return;
+            }
+
+            this.completed = true;
+            if (this.scheduled)
+            {
+                // The running or queued drain finishes the dispatcher once the queue is empty.
+                return;
+            }
+        }
+
+        this.finished.TrySetResult(true);
+    }
 
     /// <summary>Lets a held dispatcher run what it queued, in order, and everything after. Idempotent.</summary>
     public void Open() => this.gate?.TrySetResult(true);
@@ -100,40 +139,120 @@ internal sealed class FrameDispatcher
     /// <summary>Lets a held dispatcher finish without running a frame it holds or receives (its endpoint never became ready); queued actions still run.</summary>
     public void Abandon() => this.gate?.TrySetResult(false);
 
-    private async Task RunAsync()
+    /// <summary>
+    /// Queues an item and, when no drain is queued or running, queues one to the thread pool. The drain goes to the
+    /// queuing thread's own work queue when it is a pool thread (a sender about to await its answer picks it up itself
+    /// when it goes idle), not to the global queue a <see cref="System.Threading.Channels.Channel{T}"/> reader's continuation goes to, where a
+    /// second worker woken for it takes it as often as not: that was one of the two modes of an in-process invoke
+    /// (docs/benchmarks.md). User code still never runs on the sender's thread while the sender is in a call.
+    /// </summary>
+    private bool Add(WorkItem item)
     {
-        bool dispatchFrames = this.gate is null || await this.gate.Task.ConfigureAwait(false);
-        ChannelReader<WorkItem> reader = this.queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        lock (this.sync)
         {
-            current = this;
-            try
+            if (this.completed)
             {
-                while (reader.TryRead(out WorkItem item))
+                return false;
+            }
+
+            this.queue.Enqueue(item);
+            if (this.scheduled)
+            {
+                return true;
+            }
+
+            this.scheduled = true;
+        }
+
+        this.Schedule();
+        return true;
+    }
+
+    private void Schedule()
+    {
+#if NETSTANDARD2_0
+        ThreadPool.UnsafeQueueUserWorkItem(static state => ((FrameDispatcher)state!).Execute(), this);
+#else
+        ThreadPool.UnsafeQueueUserWorkItem(this.drain ??= new Drain(this), preferLocal: true);
+#endif
+    }
+
+    /// <summary>The gate of a held dispatcher opened (or the endpoint was abandoned): run what waited.</summary>
+    private void OpenGate(bool runFrames)
+    {
+        this.dispatchFrames = runFrames;
+        this.Schedule();
+    }
+
+    /// <summary>Runs one drain in the dispatcher's execution context.</summary>
+    private void Execute()
+    {
+        if (this.context is null)
+        {
+            this.RunQueued();
+        }
+        else
+        {
+            ExecutionContext.Run(this.context, static state => ((FrameDispatcher)state!).RunQueued(), this);
+        }
+    }
+
+    /// <summary>Runs queued items in order until the queue is empty, then lets the next item schedule a new drain.</summary>
+    private void RunQueued()
+    {
+        current = this;
+        try
+        {
+            while (true)
+            {
+                while (this.queue.TryDequeue(out WorkItem item))
                 {
-                    try
+                    this.Run(item);
+                }
+
+                lock (this.sync)
+                {
+                    // Checked under the lock that Add enqueues under: an item added after this sees no drain and schedules one.
+                    if (this.queue.IsEmpty)
                     {
-                        if (item.Action is not null)
+                        this.scheduled = false;
+                        if (this.completed)
                         {
-                            item.Action();
+                            break;
                         }
-                        else if (!this.Release(item) && dispatchFrames)
-                        {
-                            item.Connection!.Dispatch(item.Frame!);
-                        }
-                    }
-                    catch (Exception ex)
-                    {
-                        // Dispatch reports user-code failures itself; anything reaching here is our own bug,
-                        // and it must not stop the loop that every later message depends on.
-                        Diagnostics.Log.DispatchFailed(this.logger, ex);
+
+                        return;
                     }
                 }
             }
-            finally
+        }
+        finally
+        {
+            current = null;
+        }
+
+        // Completed, and the last item has run: whoever waits for the dispatcher to finish may go on.
+        this.finished.TrySetResult(true);
+    }
+
+    private void Run(WorkItem item)
+    {
+        try
+        {
+            if (item.Action is not null)
             {
-                current = null;
+                item.Action();
             }
+            else if (!this.Release(item) && this.dispatchFrames)
+            {
+                item.Connection!.Dispatch(item.Frame!);
+            }
+        }
+        catch (Exception ex)
+        {
+            // Dispatch reports user-code failures itself; anything reaching here is our own bug,
+            // and it must not stop the loop that every later message depends on.
+            Diagnostics.Log.DispatchFailed(this.logger, ex);
         }
     }
 
@@ -229,6 +348,18 @@ internal sealed class FrameDispatcher
 
         return drop;
     }
+
+#if !NETSTANDARD2_0
+    /// <summary>The drain as a thread-pool work item, made once.</summary>
+    private sealed class Drain : IThreadPoolWorkItem
+    {
+        private readonly FrameDispatcher parent;
+
+        public Drain(FrameDispatcher parent) => this.parent = parent;
+
+        public void Execute() => this.parent.Execute();
+    }
+#endif
 
     private readonly struct WorkItem
     {
