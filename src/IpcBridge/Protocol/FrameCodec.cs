@@ -228,7 +228,7 @@ internal static class FrameCodec
         string channel;
         try
         {
-            channel = channelLength == 0 ? string.Empty : GetString(span.Slice(at, (int)channelLength));
+            channel = channelLength == 0 ? string.Empty : ChannelNames.Get(span.Slice(at, (int)channelLength));
         }
         catch (DecoderFallbackException ex)
         {
