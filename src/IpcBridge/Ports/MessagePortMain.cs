@@ -627,33 +627,8 @@ public sealed class MessagePortMain : IIpcCapability
 
     private void Drain()
     {
-        while (true)
+        while (this.TakeNext() is { } next)
         {
-            Delivery next;
-            lock (this.gate)
-            {
-                if (this.transfersPending > 0)
-                {
-                    // A transfer is taking this port away: what is queued goes with it. EndTransfer resumes if it stays.
-                    this.draining = false;
-                    return;
-                }
-
-                if (this.state == State.Transferred || this.inbox.Count == 0)
-                {
-                    this.draining = false;
-                    if (this.state != State.Closed)
-                    {
-                        return;
-                    }
-
-                    break;
-                }
-
-                next = this.inbox.Dequeue();
-                this.deliveringOn = Thread.CurrentThread;
-            }
-
             try
             {
                 this.RaiseMessage(next);
@@ -663,13 +638,36 @@ public sealed class MessagePortMain : IIpcCapability
             {
                 lock (this.gate)
                 {
+                    // A transfer waiting for this handler to return (BeginTransfer) may go on now.
                     this.deliveringOn = null;
                     Monitor.PulseAll(this.gate);
                 }
             }
         }
+    }
+
+    /// <summary>Takes the next message to deliver, noting the thread that delivers it; ends the drain (raising <see cref="Closed"/> once it is due) when there is none.</summary>
+    private Delivery? TakeNext()
+    {
+        lock (this.gate)
+        {
+            if (this.transfersPending == 0 && this.state != State.Transferred && this.inbox.Count > 0)
+            {
+                this.deliveringOn = Thread.CurrentThread;
+                return this.inbox.Dequeue();
+            }
+
+            // A transfer taking the port away ends the drain too: what is queued goes with the port, and EndTransfer
+            // resumes if the port stays.
+            this.draining = false;
+            if (this.transfersPending > 0 || this.state != State.Closed)
+            {
+                return null;
+            }
+        }
 
         this.RaiseClosed();
+        return null;
     }
 
     private void RaiseMessage(Delivery delivery)
