@@ -108,6 +108,7 @@ public sealed partial class WebContents : IIpcCapability, IFrameHandler
         this.CheckReceive(channel, ports.Length == 0 ? IpcOperation.Receive : IpcOperation.Receive | IpcOperation.Ports);
         ReadOnlyMemory<byte> payload = this.Connection.Serializer.SerializeArgs(new[] { message });
         this.ThrowIfDestroyed();
+        using PortTransfer.HandOver handOver = PortTransfer.Begin(ports);
         this.owner.Ports.SendWithPorts(this.Connection, FrameKind.Send, channel, payload, ports);
     }
 

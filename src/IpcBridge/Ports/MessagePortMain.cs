@@ -20,6 +20,8 @@ namespace IpcBridge;
 /// </summary>
 /// <remarks>
 /// Thread-safe. <see cref="Message"/> handlers run on the thread pool, one message at a time, in the order posted.
+/// Transferring a port whose handler is running on another thread waits until that handler returns (unless the
+/// transferring thread is itself inside a port's handler), so no message is handled at the old place after one at the new.
 /// Queues are unbounded by default, as in Electron; a pair created with a <see cref="QueueLimit"/>
 /// (<see cref="MessageChannelMain(QueueLimit)"/>) bounds how many messages may wait at each receiver, and the limit travels
 /// with the ports when they are transferred.
@@ -39,7 +41,13 @@ public sealed class MessagePortMain : IIpcCapability
     private int handledSinceAck;
     private long dropped;
     private int blockedPosts;
+    private int transfersPending;
+    private Thread? deliveringOn;
     private TaskCompletionSource<bool>? creditWaiter;
+
+    /// <summary>How many port <see cref="Message"/> handlers the current thread is inside (nested when a handler posts to a local port that delivers inline).</summary>
+    [ThreadStatic]
+    private static int handlerDepth;
 
     private MessagePortMain(long id, long partnerId, PortRouter? router, QueueLimit? limit)
     {
@@ -213,6 +221,7 @@ public sealed class MessagePortMain : IIpcCapability
 
     private void Deliver(ReadOnlyMemory<byte> payload, MessagePortMain[] ports)
     {
+        using PortTransfer.HandOver handOver = PortTransfer.Begin(ports);
         MessagePortMain? localPartner;
         lock (this.gate)
         {
@@ -312,6 +321,47 @@ public sealed class MessagePortMain : IIpcCapability
             if (this.state == State.Closed)
             {
                 throw new InvalidOperationException($"{this} is closed and cannot be transferred.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Called just before this port is handed over (transferred to another endpoint or to a local receiver): stops
+    /// delivering here, so what is still queued follows the port, and waits until a handler that is already running
+    /// for one of its messages on another thread has returned. Without the wait, that message could be handled here after
+    /// a later one was handled where the port went: two handlers running at once, in the wrong order.
+    /// </summary>
+    /// <remarks>
+    /// The wait is skipped on a thread that is itself inside a port's handler: that handler could be what the running
+    /// one waits for (two handlers each transferring the other's port), and a deadlock is worse than the overlap.
+    /// Every call is paired with <see cref="EndTransfer"/>.
+    /// </remarks>
+    internal void BeginTransfer()
+    {
+        lock (this.gate)
+        {
+            this.transfersPending++;
+            if (handlerDepth > 0)
+            {
+                return;
+            }
+
+            while (this.deliveringOn is not null)
+            {
+                Monitor.Wait(this.gate);
+            }
+        }
+    }
+
+    /// <summary>Ends <see cref="BeginTransfer"/>: a port that was not handed over after all (the send failed) delivers again.</summary>
+    internal void EndTransfer()
+    {
+        lock (this.gate)
+        {
+            this.transfersPending--;
+            if (this.transfersPending == 0 && this.state != State.Transferred)
+            {
+                this.ScheduleDrainLocked();
             }
         }
     }
@@ -568,7 +618,7 @@ public sealed class MessagePortMain : IIpcCapability
     private void ScheduleDrainLocked()
     {
         this.AssertLocked();
-        if (this.started && !this.draining && (this.inbox.Count > 0 || this.state == State.Closed))
+        if (this.started && !this.draining && this.transfersPending == 0 && (this.inbox.Count > 0 || this.state == State.Closed))
         {
             this.draining = true;
             ThreadPool.QueueUserWorkItem(static s => ((MessagePortMain)s!).Drain(), this);
@@ -577,30 +627,47 @@ public sealed class MessagePortMain : IIpcCapability
 
     private void Drain()
     {
-        while (true)
+        while (this.TakeNext() is { } next)
         {
-            Delivery next;
-            lock (this.gate)
+            try
             {
-                if (this.state == State.Transferred || this.inbox.Count == 0)
+                this.RaiseMessage(next);
+                this.AckHandled();
+            }
+            finally
+            {
+                lock (this.gate)
                 {
-                    this.draining = false;
-                    if (this.state != State.Closed)
-                    {
-                        return;
-                    }
-
-                    break;
+                    // A transfer waiting for this handler to return (BeginTransfer) may go on now.
+                    this.deliveringOn = null;
+                    Monitor.PulseAll(this.gate);
                 }
+            }
+        }
+    }
 
-                next = this.inbox.Dequeue();
+    /// <summary>Takes the next message to deliver, noting the thread that delivers it; ends the drain (raising <see cref="Closed"/> once it is due) when there is none.</summary>
+    private Delivery? TakeNext()
+    {
+        lock (this.gate)
+        {
+            if (this.transfersPending == 0 && this.state != State.Transferred && this.inbox.Count > 0)
+            {
+                this.deliveringOn = Thread.CurrentThread;
+                return this.inbox.Dequeue();
             }
 
-            this.RaiseMessage(next);
-            this.AckHandled();
+            // A transfer taking the port away ends the drain too: what is queued goes with the port, and EndTransfer
+            // resumes if the port stays.
+            this.draining = false;
+            if (this.transfersPending > 0 || this.state != State.Closed)
+            {
+                return null;
+            }
         }
 
         this.RaiseClosed();
+        return null;
     }
 
     private void RaiseMessage(Delivery delivery)
@@ -614,16 +681,24 @@ public sealed class MessagePortMain : IIpcCapability
         var e = new MessageEventArgs(delivery.Payload, this.Serializer, delivery.Ports);
 
         // Each handler on its own, so one that throws does not starve the others.
-        foreach (EventHandler<MessageEventArgs> handler in handlers.GetInvocationList())
+        handlerDepth++;
+        try
         {
-            try
+            foreach (EventHandler<MessageEventArgs> handler in handlers.GetInvocationList())
             {
-                handler(this, e);
+                try
+                {
+                    handler(this, e);
+                }
+                catch (Exception ex)
+                {
+                    this.ReportHandlerFailure(nameof(this.Message), ex);
+                }
             }
-            catch (Exception ex)
-            {
-                this.ReportHandlerFailure(nameof(this.Message), ex);
-            }
+        }
+        finally
+        {
+            handlerDepth--;
         }
     }
 

@@ -80,27 +80,31 @@ internal sealed partial class PortRouter
         }
 
         var carried = new TransferredPort[ports.Length];
-        var queued = new MessagePortMain.Delivery[ports.Length][];
         lock (this.gate)
         {
+            var queued = new MessagePortMain.Delivery[ports.Length][];
             for (int i = 0; i < ports.Length; i++)
             {
                 carried[i] = TransferredPort.Of(ports[i]);
                 queued[i] = this.HandOverLocked(link, ports[i]);
             }
-        }
 
-        link.Write(new Frame(kind, 0, channel, payload, carried, targetPort));
-        this.NoticeSplits(link, carried);
+            // Written under the lock that changed the routes: a frame for a moved port that another thread routes the new way
+            // (a message reaching the port object just given away, a local partner's post) must not overtake the frame that
+            // carries the port, or the other side would not know the port yet. A write only queues the frame.
+            link.Write(new Frame(kind, 0, channel, payload, carried, targetPort));
 
-        // What waited in a moved port's queue follows it, after the frame that carried it.
-        for (int i = 0; i < ports.Length; i++)
-        {
-            foreach (MessagePortMain.Delivery d in queued[i])
+            // What waited in a moved port's queue follows it, after the frame that carried it.
+            for (int i = 0; i < ports.Length; i++)
             {
-                this.SendWithPorts(link, FrameKind.PortMessage, string.Empty, d.Payload, AsArray(d.Ports), ports[i].Id);
+                foreach (MessagePortMain.Delivery d in queued[i])
+                {
+                    this.SendWithPorts(link, FrameKind.PortMessage, string.Empty, d.Payload, AsArray(d.Ports), ports[i].Id);
+                }
             }
         }
+
+        this.NoticeSplits(link, carried);
     }
 
     /// <summary>Delivers a message posted on a local port to its partner, wherever it is.</summary>
@@ -133,19 +137,29 @@ internal sealed partial class PortRouter
         }
     }
 
-    /// <summary>A message reached a port object that had just been moved to another endpoint: send it along.</summary>
+    /// <summary>
+    /// A message reached a port object that had just been handed on (or was about to be delivered to it as it went): send
+    /// it wherever the port is now, here again or behind a link.
+    /// </summary>
     public void ForwardToMoved(long portId, ReadOnlyMemory<byte> payload, IReadOnlyList<MessagePortMain> ports)
     {
-        Remote? there;
         lock (this.gate)
         {
-            this.remote.TryGetValue(portId, out there);
-        }
+            if (this.local.TryGetValue(portId, out MessagePortMain? here))
+            {
+                here.Enqueue(payload, ports);
+                return;
+            }
 
-        if (there is not null)
-        {
+            if (!this.remote.TryGetValue(portId, out Remote? there))
+            {
+                // Closed meanwhile: posting to a closed port is a no-op.
+                return;
+            }
+
             try
             {
+                // Under the lock, so it cannot overtake a frame that is carrying the port on (see SendWithPorts).
                 this.SendWithPorts(there.Link, FrameKind.PortMessage, string.Empty, payload.ToArray(), AsArray(ports), portId);
             }
             catch (IpcDisconnectedException)
@@ -433,20 +447,23 @@ internal sealed partial class PortRouter
     /// <summary>Lets a port and its partner, both here, talk directly again once nothing holds the port's frames.</summary>
     private void EntangleIfBothHere(long portId)
     {
-        MessagePortMain? port;
-        MessagePortMain? partner = null;
+        // Under the router's lock, like every other change of who lives here (a hand-over detaches the port under it):
+        // read outside it, the pair could be entangled just after the port was handed on, and its partner would then keep
+        // posting to an object that no longer routes (lost or reordered messages).
         lock (this.gate)
         {
-            if (this.local.TryGetValue(portId, out port) && !this.HoldsFramesForLocked(portId))
+            if (!this.local.TryGetValue(portId, out MessagePortMain? port)
+                || this.HoldsFramesForLocked(portId)
+                || !this.local.TryGetValue(port.PartnerId, out MessagePortMain? partner))
             {
-                this.local.TryGetValue(port.PartnerId, out partner);
+                return;
             }
-        }
 
-        if (port is not null && partner is not null && port.LocalPartner is null && partner.LocalPartner is null)
-        {
-            port.SetPartner(partner);
-            partner.SetPartner(port);
+            if (port.LocalPartner is null && partner.LocalPartner is null)
+            {
+                port.SetPartner(partner);
+                partner.SetPartner(port);
+            }
         }
     }
 

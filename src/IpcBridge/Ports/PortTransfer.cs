@@ -38,4 +38,35 @@ internal static class PortTransfer
 
         return ports.ToArray();
     }
+
+    /// <summary>
+    /// Brackets the hand-over of validated ports (<c>using</c> the result around the send): each port stops delivering
+    /// where it is and lets a handler already running on another thread finish, so no message is handled at the old
+    /// place after one at the new place. See <see cref="MessagePortMain.BeginTransfer"/>.
+    /// </summary>
+    public static HandOver Begin(MessagePortMain[] ports)
+    {
+        foreach (MessagePortMain port in ports)
+        {
+            port.BeginTransfer();
+        }
+
+        return new HandOver(ports);
+    }
+
+    /// <summary>Ends a hand-over begun by <see cref="Begin"/>; a port the send did not take delivers where it is again.</summary>
+    public readonly struct HandOver : IDisposable
+    {
+        private readonly MessagePortMain[] ports;
+
+        public HandOver(MessagePortMain[] ports) => this.ports = ports;
+
+        public void Dispose()
+        {
+            foreach (MessagePortMain port in this.ports ?? Array.Empty<MessagePortMain>())
+            {
+                port.EndTransfer();
+            }
+        }
+    }
 }

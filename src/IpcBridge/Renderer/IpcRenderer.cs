@@ -368,6 +368,7 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
         MessagePortMain[] ports = PortTransfer.Validate(transfer, null);
         this.Check(ports.Length == 0 ? IpcOperation.Send : IpcOperation.Send | IpcOperation.Ports, channel);
         ReadOnlyMemory<byte> payload = this.Connection.Serializer.SerializeArgs(new[] { message });
+        using PortTransfer.HandOver handOver = PortTransfer.Begin(ports);
         this.Ports.SendWithPorts(this.Connection, FrameKind.Send, channel, payload, ports);
     }
 

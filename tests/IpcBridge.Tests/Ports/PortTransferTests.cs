@@ -497,6 +497,100 @@ public class PortTransferTests
         probe.Received.Select(m => m.GetData<int>()).Should().Equal(Enumerable.Range(0, total).Append(end));
     }
 
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task Transfer_WhileAHandlerRunsOnAnotherThread_WaitsForIt_SoTheNextMessageIsHandledAfter(TransportKind transport)
+    {
+        await using Bridge bridge = Bridge.Create(transport);
+        var order = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        var arrivedInRenderer = Signal.Create<bool>();
+        var secondHandled = Signal.Create<bool>();
+        TestRenderer renderer = await bridge.AddRendererAsync(PortsOnly, (ipc, _) =>
+            ipc.On("port", (e, _) =>
+            {
+                e.Ports[0].Message += (_, m) =>
+                {
+                    order.Enqueue(m.GetData<int>());
+                    secondHandled.TrySetResult(true);
+                };
+                e.Ports[0].Start();
+                arrivedInRenderer.TrySetResult(true);
+            }));
+
+        var channel = new MessageChannelMain();
+        var entered = Signal.Create<bool>();
+        var release = new ManualResetEventSlim();
+        channel.Port2.Message += (_, m) =>
+        {
+            entered.TrySetResult(true);
+            release.Wait(Signal.Timeout);
+            order.Enqueue(m.GetData<int>());
+        };
+        channel.Port2.Start();
+        channel.Port1.PostMessage(0);
+        await entered.Task.WithTimeout("message 0's handler to start in main");
+
+        // The transfer must not complete while message 0's handler still runs here.
+        Task transfer = Task.Run(() => renderer.WebContents.PostMessage("port", null, new[] { channel.Port2 }));
+        channel.Port1.PostMessage(1);
+        Task first = await Task.WhenAny(transfer, secondHandled.Task, Task.Delay(200));
+        first.Should().NotBe(secondHandled.Task, "message 1 must not be handled at the new place while message 0's handler runs at the old one");
+
+        release.Set();
+        await transfer.WithTimeout("the transfer, once the handler returned");
+        await arrivedInRenderer.Task.WithTimeout("the port in the renderer");
+        await secondHandled.Task.WithTimeout("message 1 in the renderer");
+        order.Should().Equal(0, 1);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task Transfer_FromInsideTheMovingPortsOwnHandler_DoesNotWaitForItself(TransportKind transport)
+    {
+        await using Bridge bridge = Bridge.Create(transport);
+        var gotInRenderer = Signal.Create<int>();
+        TestRenderer renderer = await bridge.AddRendererAsync(PortsOnly, (ipc, _) =>
+            ipc.On("port", (e, _) =>
+            {
+                e.Ports[0].Message += (_, m) => gotInRenderer.TrySetResult(m.GetData<int>());
+                e.Ports[0].Start();
+            }));
+
+        var channel = new MessageChannelMain();
+        var handedOn = Signal.Create<bool>();
+        channel.Port2.Message += (_, m) =>
+        {
+            if (m.GetData<int>() == 0)
+            {
+                // Queued behind this message: message 1, which must follow the port rather than be handled here.
+                channel.Port1.PostMessage(1);
+                renderer.WebContents.PostMessage("port", null, new[] { channel.Port2 });
+                handedOn.TrySetResult(true);
+            }
+        };
+        channel.Port2.Start();
+        channel.Port1.PostMessage(0);
+
+        await handedOn.Task.WithTimeout("the handler to transfer its own port");
+        (await gotInRenderer.Task.WithTimeout("message 1 at the port's new place")).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Transfer_Refused_ThePortStaysAndKeepsDelivering()
+    {
+        await using Bridge bridge = Bridge.Create(TransportKind.InProcess);
+        TestRenderer renderer = await bridge.AddRendererAsync(PortsOnly, (ipc, _) => { });
+        var channel = new MessageChannelMain();
+        var got = Signal.Create<int>();
+        channel.Port2.Message += (_, m) => got.TrySetResult(m.GetData<int>());
+        channel.Port2.Start();
+
+        // "nope" is not allowed to carry ports: the send is refused, the port stays here and keeps delivering.
+        renderer.WebContents.Invoking(w => w.PostMessage("nope", null, new[] { channel.Port2 })).Should().Throw<IpcAccessDeniedException>();
+        channel.Port1.PostMessage(7);
+        (await got.Task.WithTimeout("a message at the port that stayed")).Should().Be(7);
+    }
+
     private static PortProbe StartProbe(MessagePortMain port)
     {
         var probe = new PortProbe(port);
