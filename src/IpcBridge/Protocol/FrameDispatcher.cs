@@ -107,10 +107,10 @@ internal sealed class FrameDispatcher
             }
         }
 
-        return this.Add(new WorkItem(connection, frame, null));
+        return this.Add(new WorkItem(connection, frame, null), preferLocal: IsCall(frame));
     }
 
-    public bool Enqueue(Action action) => this.Add(new WorkItem(null, null, action));
+    public bool Enqueue(Action action) => this.Add(new WorkItem(null, null, action), preferLocal: false);
 
     /// <summary>Stops accepting work; what is already queued still runs.</summary>
     public void Complete()
@@ -140,13 +140,15 @@ internal sealed class FrameDispatcher
     public void Abandon() => this.gate?.TrySetResult(false);
 
     /// <summary>
-    /// Queues an item and, when no drain is queued or running, queues one to the thread pool. The drain goes to the
-    /// queuing thread's own work queue when it is a pool thread (a sender about to await its answer picks it up itself
-    /// when it goes idle), not to the global queue a <see cref="System.Threading.Channels.Channel{T}"/> reader's continuation goes to, where a
-    /// second worker woken for it takes it as often as not: that was one of the two modes of an in-process invoke
-    /// (docs/benchmarks.md). User code still never runs on the sender's thread while the sender is in a call.
+    /// Queues an item and, when no drain is queued or running, queues one to the thread pool. For a call, whose sender
+    /// is about to wait for the answer, the drain goes to the queuing thread's own work queue when it is a pool thread:
+    /// the sender picks it up itself when it goes idle, instead of the pool's global queue that a
+    /// <see cref="System.Threading.Channels.Channel{T}"/> reader's continuation goes to, where a second worker woken for
+    /// it takes it as often as not (one of the two modes of an in-process invoke, docs/benchmarks.md). For one-way frames
+    /// the sender goes on sending, so the drain goes to the global queue, for another worker to run beside it. User code
+    /// never runs on the sender's thread while the sender is in a call.
     /// </summary>
-    private bool Add(WorkItem item)
+    private bool Add(WorkItem item, bool preferLocal)
     {
         lock (this.sync)
         {
@@ -164,16 +166,16 @@ internal sealed class FrameDispatcher
             this.scheduled = true;
         }
 
-        this.Schedule();
+        this.Schedule(preferLocal);
         return true;
     }
 
-    private void Schedule()
+    private void Schedule(bool preferLocal)
     {
 #if NETSTANDARD2_0
         ThreadPool.UnsafeQueueUserWorkItem(static state => ((FrameDispatcher)state!).Execute(), this);
 #else
-        ThreadPool.UnsafeQueueUserWorkItem(this.drain ??= new Drain(this), preferLocal: true);
+        ThreadPool.UnsafeQueueUserWorkItem(this.drain ??= new Drain(this), preferLocal);
 #endif
     }
 
@@ -181,7 +183,7 @@ internal sealed class FrameDispatcher
     private void OpenGate(bool runFrames)
     {
         this.dispatchFrames = runFrames;
-        this.Schedule();
+        this.Schedule(preferLocal: false);
     }
 
     /// <summary>Runs one drain in the dispatcher's execution context.</summary>
