@@ -6,7 +6,7 @@ namespace IpcBridge.Transport;
 
 /// <summary>
 /// The transport for endpoints in one process. A written frame is handed straight to the peer connection,
-/// which queues it on its endpoint's dispatch <see cref="System.Threading.Channels.Channel{T}"/>; no user code
+/// which queues it on its endpoint's <see cref="FrameDispatcher"/>; no user code
 /// runs on the writer's thread. Payloads are already serialized bytes, so nothing is shared but immutable data.
 /// </summary>
 internal sealed class InProcessTransport : IFrameTransport
