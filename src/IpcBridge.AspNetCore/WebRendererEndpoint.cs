@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -77,6 +78,13 @@ internal sealed class WebRendererEndpoint
         using WebSocket socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         var transport = new WebSocketTransport(socket, this.Main.Options.MaxFrameSize);
         WebContents? webContents = await this.AcceptPageAsync(context, transport, page).ConfigureAwait(false);
+
+        // A page's socket stays open as long as the page does, and the server's graceful stop waits for open requests: the
+        // links close when the app begins to stop (1001, "going away" for the page), so stopping does not wait out
+        // the host's shutdown timeout.
+        using CancellationTokenRegistration stopping = this.services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(
+            static state => ((WebSocketTransport)state!).Close(new IpcDisconnectedException("The app is stopping.", DisconnectReason.MainDisposed)),
+            transport) ?? default;
         try
         {
             // The request lives as long as the page's link: its end closes the socket.

@@ -53,7 +53,20 @@ internal static class WebProgram
         int since = transcript.Mark();
         await using HeadlessChromium? browser = OpenPage(settings, url, mainConsole);
         Task ready = transcript.ExpectAsync(Party.Renderer, line => line.StartsWith(ReadyLine, StringComparison.Ordinal), $"the page's \"{ReadyLine}\" line", since, settings.Headless ? launchTimeout : Timeout.InfiniteTimeSpan);
-        if (browser is not null && await Task.WhenAny(ready, browser.Exited) != ready)
+
+        // Ctrl+C and SIGTERM reach the web host (it stops the application rather than the process), so waiting for a page
+        // that is never opened must give way to them, or the process could only be killed.
+        Task stopping = WhenStopping(app);
+        Task first = await Task.WhenAny(ready, stopping, browser?.Exited ?? Task.Delay(Timeout.Infinite, CancellationToken.None));
+        if (first == stopping && !ready.IsCompleted)
+        {
+            transcript.WriteLine();
+            transcript.WriteLine("Stopped before the page connected: no scenario ran.");
+            await CloseAsync(app, windows, main, settings, launchTimeout, transcript);
+            return 1;
+        }
+
+        if (first != ready && first != stopping)
         {
             throw new InvalidOperationException("Chromium exited before the page connected.");
         }
@@ -73,9 +86,27 @@ internal static class WebProgram
 
         if (!settings.Headless)
         {
-            await ServeUntilStoppedAsync(transcript, url);
+            transcript.WriteLine();
+            transcript.WriteLine($"Still serving {url}: click the buttons yourself. Press Ctrl+C to stop.");
+            await stopping;
         }
 
+        bool closedCleanly = await CloseAsync(app, windows, main, settings, launchTimeout, transcript);
+        return failures.Count == 0 && closedCleanly ? 0 : 1;
+    }
+
+    /// <summary>Completes when the web host begins to stop (Ctrl+C, SIGTERM, or <c>StopApplication</c>).</summary>
+    private static Task WhenStopping(WebApplication app)
+    {
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        app.Lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
+        return stopping.Task;
+    }
+
+    /// <summary>Closes a work child (with <c>--processes</c>) and stops the web host.</summary>
+    /// <returns><see langword="false"/> when the work child did not exit as it should.</returns>
+    private static async Task<bool> CloseAsync(WebApplication app, AppWindows windows, MainProcess main, WebSettings settings, TimeSpan launchTimeout, Transcript transcript)
+    {
         IReadOnlyList<string> exitFailures = settings.Processes ? await windows.CloseAsync(main, launchTimeout) : [];
         foreach (string failure in exitFailures)
         {
@@ -83,7 +114,7 @@ internal static class WebProgram
         }
 
         await app.StopAsync();
-        return failures.Count == 0 && exitFailures.Count == 0 ? 0 : 1;
+        return exitFailures.Count == 0;
     }
 
     private static WebApplication Build(WebSettings settings, Transcript transcript, EndpointConsole mainConsole, TimeSpan scenarioTimeout)
@@ -144,27 +175,6 @@ internal static class WebProgram
         }
 
         return null;
-    }
-
-    private static async Task ServeUntilStoppedAsync(Transcript transcript, string url)
-    {
-        transcript.WriteLine();
-        transcript.WriteLine($"Still serving {url}: click the buttons yourself. Press Ctrl+C to stop.");
-        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            stopped.TrySetResult();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            await stopped.Task;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
     }
 }
 

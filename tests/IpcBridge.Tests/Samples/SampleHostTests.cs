@@ -6,6 +6,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using IpcBridge.Tests.Infrastructure;
 using IpcBridge.Tests.Processes;
 
 namespace IpcBridge.Tests.Samples;
@@ -131,28 +132,58 @@ public class SampleHostTests
     }
 
     /// <summary>A finished run of the built sample host.</summary>
+    [Fact]
+    public async Task ConsoleHost_WebWaitingForItsPage_StopsOnSigterm()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // No SIGTERM there; Ctrl+C reaches the same host lifetime.
+        }
+
+        // Arrange: the page is never opened, so the host waits for it.
+        using Process process = Process.Start(SampleRun.StartInfo("--web", "--no-open")) ?? throw new InvalidOperationException("Could not start the sample host.");
+        try
+        {
+            process.StandardInput.Close();
+            Task<string> errors = process.StandardError.ReadToEndAsync();
+            var output = new System.Text.StringBuilder();
+            while (await process.StandardOutput.ReadLineAsync().WithTimeout("the sample host to print its page's URL") is { } line)
+            {
+                output.AppendLine(line);
+                if (line.StartsWith("The page: ", StringComparison.Ordinal))
+                {
+                    break;
+                }
+            }
+
+            // Act
+            Kill(process.Id, Sigterm).Should().Be(0);
+
+            // Assert: it stops by itself (a service manager's or a terminal's stop), saying why nothing ran.
+            output.Append(await process.StandardOutput.ReadToEndAsync().WithTimeout("the sample host's output after SIGTERM"));
+            await process.WaitForExitAsync().WithTimeout("the sample host to exit after SIGTERM");
+            output.ToString().Should().Contain("Stopped before the page connected", await errors);
+            process.ExitCode.Should().Be(1);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    private const int Sigterm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
     internal sealed record SampleRun(int ProcessId, int ExitCode, string Output, string Errors)
     {
         public static async Task<SampleRun> RunAsync(params string[] arguments)
         {
-            string assembly = typeof(SampleHostTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-                .SingleOrDefault(a => a.Key == "SampleHostAssembly")?.Value
-                ?? throw new InvalidOperationException("The test assembly does not say where the sample host was built (see IpcBridge.Tests.csproj).");
-            var startInfo = new ProcessStartInfo
-            {
-                FileName = TestChild.DotNetHost,
-                UseShellExecute = false,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                RedirectStandardInput = true,
-            };
-            startInfo.ArgumentList.Add(assembly);
-            foreach (string argument in arguments)
-            {
-                startInfo.ArgumentList.Add(argument);
-            }
-
-            using Process process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start the sample host {assembly}.");
+            using Process process = Process.Start(StartInfo(arguments)) ?? throw new InvalidOperationException("Could not start the sample host.");
             int processId = process.Id;
             process.StandardInput.Close();
             using var timeout = new CancellationTokenSource(RunTimeout);
@@ -171,6 +202,29 @@ public class SampleHostTests
             }
 
             return new SampleRun(processId, process.ExitCode, await output, await errors);
+        }
+
+        /// <summary>How the sample host is started: the built assembly, through the same dotnet host, every stream redirected.</summary>
+        public static ProcessStartInfo StartInfo(params string[] arguments)
+        {
+            string assembly = typeof(SampleHostTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+                .SingleOrDefault(a => a.Key == "SampleHostAssembly")?.Value
+                ?? throw new InvalidOperationException("The test assembly does not say where the sample host was built (see IpcBridge.Tests.csproj).");
+            var startInfo = new ProcessStartInfo
+            {
+                FileName = TestChild.DotNetHost,
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                RedirectStandardInput = true,
+            };
+            startInfo.ArgumentList.Add(assembly);
+            foreach (string argument in arguments)
+            {
+                startInfo.ArgumentList.Add(argument);
+            }
+
+            return startInfo;
         }
 
         public string Describe() => $"the sample host printed:{Environment.NewLine}{this.Output}{Environment.NewLine}and on stderr:{Environment.NewLine}{this.Errors}";

@@ -87,6 +87,9 @@ public sealed class TestWebApp : IAsyncDisposable
         return $"{this.Url}/pages/{name}";
     }
 
+    /// <summary>Stops the server as the host does on Ctrl+C or SIGTERM.</summary>
+    public Task StopAsync() => this.app.StopAsync();
+
     public async ValueTask DisposeAsync()
     {
         await this.app.StopAsync();

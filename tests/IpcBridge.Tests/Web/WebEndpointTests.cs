@@ -463,6 +463,24 @@ public class WebEndpointTests
     }
 
     [Fact]
+    public async Task AppStopping_ClosesEveryPageWithGoingAway_SoTheStopDoesNotWaitForThem()
+    {
+        await using TestWebApp web = await TestWebApp.StartAsync();
+        WireClient page = await WireClient.ConnectAsync(web);
+        WebContents attached = await AttachedAsync(web, page.EndpointId);
+        Task<WebContents> destroyed = DestroyedAsync(attached);
+        Task<string> invoking = attached.InvokeAsync<string>("ask", ["question"], TimeSpan.FromMinutes(5));
+        (await page.ReceiveAsync())!.Kind.Should().Be(FrameKind.Invoke);
+
+        // The host's graceful stop would otherwise wait its whole shutdown timeout (30 s) for the open socket.
+        await web.StopAsync().WithTimeout("the app to stop with a page connected");
+
+        (await page.ReceiveCloseAsync()).Should().Be(System.Net.WebSockets.WebSocketCloseStatus.EndpointUnavailable);
+        await destroyed;
+        await invoking.Awaiting(t => t.WithTimeout()).Should().ThrowAsync<IpcDisconnectedException>();
+    }
+
+    [Fact]
     public async Task ClientModule_ServedFromThePackage_SameBytesAsTheSource()
     {
         await using TestWebApp web = await TestWebApp.StartAsync();
