@@ -59,21 +59,7 @@ internal static class FrameCodec
         int binaryCount = binary?.Count ?? 0;
         int headerMax = LengthPrefixSize + MaxFixedHeader + channelBytes + (portCount * PortTripleMax) + (binaryCount * 10);
         Span<byte> span = writer.GetSpan(headerMax);
-        int at = LengthPrefixSize;
-        ActivityContext trace = frame.Trace;
-        if (trace.TraceId == default)
-        {
-            span[at++] = (byte)frame.Kind;
-        }
-        else
-        {
-            span[at++] = (byte)((byte)frame.Kind | TraceFlag);
-            trace.TraceId.CopyTo(span.Slice(at, 16));
-            trace.SpanId.CopyTo(span.Slice(at + 16, 8));
-            span[at + 24] = (byte)trace.TraceFlags;
-            at += TraceSize;
-        }
-
+        int at = LengthPrefixSize + WriteKindAndTrace(span.Slice(LengthPrefixSize), frame);
         at += WriteVarint(span.Slice(at), (ulong)frame.CallId);
         at += WriteVarint(span.Slice(at), (ulong)frame.PortId);
         at += WriteVarint(span.Slice(at), (ulong)channelBytes);
@@ -84,19 +70,47 @@ internal static class FrameCodec
 
         at += WritePorts(span.Slice(at), ports);
 
-        at += WriteVarint(span.Slice(at), (ulong)binaryCount);
-        long segments = 0;
-        for (int i = 0; i < binaryCount; i++)
-        {
-            int segment = binary!.Segment(i).Length;
-            at += WriteVarint(span.Slice(at), (ulong)segment);
-            segments += segment;
-        }
+        at += WriteSegmentLengths(span.Slice(at), binary, out long segments);
 
         // The serializer refuses payloads of 2 GiB or more (PayloadSerializer), so this fits the u32.
         BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)(at - LengthPrefixSize + frame.Payload.Length + segments));
         writer.Advance(at);
         return binary;
+    }
+
+    /// <summary>Writes the kind byte, flagged and followed by the W3C trace context when the frame carries one.</summary>
+    /// <returns>The bytes written.</returns>
+    private static int WriteKindAndTrace(Span<byte> span, Frame frame)
+    {
+        ActivityContext trace = frame.Trace;
+        if (trace.TraceId == default)
+        {
+            span[0] = (byte)frame.Kind;
+            return 1;
+        }
+
+        span[0] = (byte)((byte)frame.Kind | TraceFlag);
+        trace.TraceId.CopyTo(span.Slice(1, 16));
+        trace.SpanId.CopyTo(span.Slice(17, 8));
+        span[25] = (byte)trace.TraceFlags;
+        return 1 + TraceSize;
+    }
+
+    /// <summary>Writes the binary segment count and each segment's length; <paramref name="total"/> is their sum.</summary>
+    /// <returns>The bytes written.</returns>
+    private static int WriteSegmentLengths(Span<byte> span, BinaryPayload? binary, out long total)
+    {
+        int count = binary?.Count ?? 0;
+        int at = WriteVarint(span, (ulong)count);
+        total = 0;
+        for (int i = 0; i < count; i++)
+        {
+            int segment = binary!.Segment(i).Length;
+            at += WriteVarint(span.Slice(at), (ulong)segment);
+            total += segment;
+        }
+
+        return at;
     }
 
     /// <summary>Reads one frame if <paramref name="buffer"/> holds a whole one.</summary>
@@ -194,23 +208,53 @@ internal static class FrameCodec
         }
 
         byte kindByte = span[at++];
-        ActivityContext trace = default;
-        if ((kindByte & TraceFlag) != 0)
+        if (!TryReadTrace(span, bodyLength, kindByte, ref at, out ActivityContext trace)
+            || !TryReadVarint(span, ref at, out ulong callId)
+            || !TryReadVarint(span, ref at, out ulong portId)
+            || !TryReadChannel(span, bodyLength, ref at, out string channel))
         {
-            if (span.Length - at < TraceSize)
-            {
-                return bodyLength - at >= TraceSize ? false : throw new IpcProtocolException("a truncated trace context");
-            }
-
-            trace = new ActivityContext(
-                ActivityTraceId.CreateFromBytes(span.Slice(at, 16)),
-                ActivitySpanId.CreateFromBytes(span.Slice(at + 16, 8)),
-                (ActivityTraceFlags)span[at + 24],
-                isRemote: true);
-            at += TraceSize;
+            return false;
         }
 
-        if (!TryReadVarint(span, ref at, out ulong callId) || !TryReadVarint(span, ref at, out ulong portId) || !TryReadVarint(span, ref at, out ulong channelLength))
+        if (!TryReadPorts(span, bodyLength, ref at, out TransferredPort[]? ports) || !TryReadSegmentLengths(span, bodyLength, ref at, out int[]? lengths, out long segmentBytes))
+        {
+            return false;
+        }
+
+        header = new FrameHeader((FrameKind)(kindByte & ~TraceFlag), (long)callId, (long)portId, channel, ports, trace, lengths, segmentBytes, at);
+        return true;
+    }
+
+    /// <summary>Reads the W3C trace context that follows the kind byte when its flag is set.</summary>
+    /// <returns><see langword="false"/> when <paramref name="span"/> ends before the context does.</returns>
+    private static bool TryReadTrace(ReadOnlySpan<byte> span, int bodyLength, byte kindByte, ref int at, out ActivityContext trace)
+    {
+        trace = default;
+        if ((kindByte & TraceFlag) == 0)
+        {
+            return true;
+        }
+
+        if (span.Length - at < TraceSize)
+        {
+            return bodyLength - at >= TraceSize ? false : throw new IpcProtocolException("a truncated trace context");
+        }
+
+        trace = new ActivityContext(
+            ActivityTraceId.CreateFromBytes(span.Slice(at, 16)),
+            ActivitySpanId.CreateFromBytes(span.Slice(at + 16, 8)),
+            (ActivityTraceFlags)span[at + 24],
+            isRemote: true);
+        at += TraceSize;
+        return true;
+    }
+
+    /// <summary>Reads the channel name's length and UTF-8 bytes.</summary>
+    /// <returns><see langword="false"/> when <paramref name="span"/> ends before the name does.</returns>
+    private static bool TryReadChannel(ReadOnlySpan<byte> span, int bodyLength, ref int at, out string channel)
+    {
+        channel = string.Empty;
+        if (!TryReadVarint(span, ref at, out ulong channelLength))
         {
             return false;
         }
@@ -225,7 +269,6 @@ internal static class FrameCodec
             return false;
         }
 
-        string channel;
         try
         {
             channel = channelLength == 0 ? string.Empty : ChannelNames.Get(span.Slice(at, (int)channelLength));
@@ -236,12 +279,6 @@ internal static class FrameCodec
         }
 
         at += (int)channelLength;
-        if (!TryReadPorts(span, bodyLength, ref at, out TransferredPort[]? ports) || !TryReadSegmentLengths(span, bodyLength, ref at, out int[]? lengths, out long segmentBytes))
-        {
-            return false;
-        }
-
-        header = new FrameHeader((FrameKind)(kindByte & ~TraceFlag), (long)callId, (long)portId, channel, ports, trace, lengths, segmentBytes, at);
         return true;
     }
 
