@@ -35,19 +35,9 @@ public class PortModelProperties
     [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
     public async Task Port_RandomTransfersPostsAndCloses_NothingLostOrReordered(TransportKind transport)
     {
-        await using Bridge bridge = Bridge.Create(transport);
-        Run? current = null;
-        TestRenderer renderer = await bridge.AddRendererAsync(null, (ipc, _) => ipc.On("take", (e, _) => Volatile.Read(ref current)!.Arrived(e.Ports[0], inRenderer: true)));
-        bridge.IpcMain.On("port-back", (e, _) => Volatile.Read(ref current)!.Arrived(e.Ports[0], inRenderer: false));
-
+        await using var stage = await Stage.CreateAsync(transport);
         await Gen.Select(Ops, Gen.Int[0, 2]).SampleAsync(
-            async (ops, close) =>
-            {
-                var run = new Run();
-                Volatile.Write(ref current, run);
-                await run.PlayAsync(ops, renderer);
-                await run.CloseAndCheckAsync(close);
-            },
+            (ops, close) => stage.PlayAsync(ops, close),
             iter: 100,
             threads: 1,
             print: sample => $"[{string.Join(", ", sample.Item1)}], close {sample.Item2}");
@@ -62,18 +52,41 @@ public class PortModelProperties
     [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
     public async Task Port_BouncedWhileThePartnerPosts_NothingLostOrReordered(TransportKind transport)
     {
-        await using Bridge bridge = Bridge.Create(transport);
-        Run? current = null;
-        TestRenderer renderer = await bridge.AddRendererAsync(null, (ipc, _) => ipc.On("take", (e, _) => Volatile.Read(ref current)!.Arrived(e.Ports[0], inRenderer: true)));
-        bridge.IpcMain.On("port-back", (e, _) => Volatile.Read(ref current)!.Arrived(e.Ports[0], inRenderer: false));
+        await using var stage = await Stage.CreateAsync(transport);
         Op[] ops = { Op.PostBack, Op.Move, Op.Move, Op.Post, Op.Post, Op.Move, Op.Post, Op.Move };
         for (int i = 0; i < 1000; i++)
         {
-            var run = new Run();
-            Volatile.Write(ref current, run);
-            await run.PlayAsync(ops, renderer);
-            await run.CloseAndCheckAsync(i % 3);
+            await stage.PlayAsync(ops, i % 3);
         }
+    }
+
+    /// <summary>Main and one renderer, each handing the moving end to the current run when it lands there.</summary>
+    private sealed class Stage : IAsyncDisposable
+    {
+        private readonly Bridge bridge;
+        private TestRenderer? renderer;
+        private Run? current;
+
+        private Stage(Bridge bridge) => this.bridge = bridge;
+
+        public static async Task<Stage> CreateAsync(TransportKind transport)
+        {
+            var stage = new Stage(Bridge.Create(transport));
+            stage.renderer = await stage.bridge.AddRendererAsync(null, (ipc, _) => ipc.On("take", (e, _) => Volatile.Read(ref stage.current)!.Arrived(e.Ports[0], inRenderer: true)));
+            stage.bridge.IpcMain.On("port-back", (e, _) => Volatile.Read(ref stage.current)!.Arrived(e.Ports[0], inRenderer: false));
+            return stage;
+        }
+
+        /// <summary>Plays one sequence on a fresh channel, closes as told, and checks what arrived against the model.</summary>
+        public async Task PlayAsync(Op[] ops, int close)
+        {
+            var run = new Run();
+            Volatile.Write(ref this.current, run);
+            await run.PlayAsync(ops, this.renderer!);
+            await run.CloseAndCheckAsync(close);
+        }
+
+        public ValueTask DisposeAsync() => this.bridge.DisposeAsync();
     }
 
     /// <summary>One sequence: a fresh channel, the model's two queues, and what each end received.</summary>
