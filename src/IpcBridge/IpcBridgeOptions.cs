@@ -32,6 +32,8 @@ public sealed class IpcBridgeOptions
     /// <see cref="QueueFullMode.Fail"/>, the oldest queued one under <see cref="QueueFullMode.DropOldest"/>), and a call
     /// that does not fit is never silently lost: its caller gets <see cref="IpcQueueFullException"/>. Beware of cycles
     /// with <see cref="QueueFullMode.Wait"/>: two endpoints that each wait for room in the other's full queue wait forever.
+    /// A message that carries ports is let past a full <see cref="QueueFullMode.Wait"/> bound instead of waiting: it is
+    /// written under the lock that moves its ports, which the receiver's own dispatch may need.
     /// </summary>
     public QueueLimit? InboundQueueLimit { get; set; }
 

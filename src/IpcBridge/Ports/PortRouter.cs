@@ -81,6 +81,7 @@ internal sealed partial class PortRouter
 
         var carried = new TransferredPort[ports.Length];
         lock (this.gate)
+        using (FrameDispatcher.EnterNoWait())
         {
             var queued = new MessagePortMain.Delivery[ports.Length][];
             for (int i = 0; i < ports.Length; i++)
@@ -160,6 +161,7 @@ internal sealed partial class PortRouter
             try
             {
                 // Under the lock, so it cannot overtake a frame that is carrying the port on (see SendWithPorts).
+                using FrameDispatcher.NoWaitScope noWait = FrameDispatcher.EnterNoWait();
                 this.SendWithPorts(there.Link, FrameKind.PortMessage, string.Empty, payload.ToArray(), AsArray(ports), portId);
             }
             catch (IpcDisconnectedException)

@@ -18,6 +18,11 @@ internal sealed class FrameDispatcher
     [ThreadStatic]
     private static FrameDispatcher? current;
 
+    // Set while the thread holds a lock that a receiver's dispatch may need (a port router writing the frame that carries
+    // a port): it must not wait for room in a receiver's queue there, or the two could wait on each other.
+    [ThreadStatic]
+    private static int noWait;
+
     private readonly ConcurrentQueue<WorkItem> queue = new();
 
     /// <summary>Lock the sync object for all access to <see cref="scheduled"/> and <see cref="completed"/>, and to enqueue.</summary>
@@ -77,6 +82,16 @@ internal sealed class FrameDispatcher
         }
     }
 
+    /// <summary>
+    /// Lets frames queued by this thread until the scope is disposed past a full <see cref="QueueFullMode.Wait"/> bound
+    /// instead of waiting for room: for writes made under a lock that the receiver's dispatch may need.
+    /// </summary>
+    public static NoWaitScope EnterNoWait()
+    {
+        noWait++;
+        return default;
+    }
+
     /// <summary>Gets the dispatcher running user code on this thread right now, if any.</summary>
     public static FrameDispatcher? Current => current;
 
@@ -95,7 +110,7 @@ internal sealed class FrameDispatcher
             {
                 // Wait: the producer (the sender's thread in one process, the link's reader across processes) waits for
                 // room, which is what pushes back on the sender. The loop itself never waits on its own queue.
-                if (!this.slots.Wait(0) && current != this)
+                if (!this.slots.Wait(0) && current != this && noWait == 0)
                 {
                     this.slots.Wait();
                 }
@@ -349,6 +364,12 @@ internal sealed class FrameDispatcher
         }
 
         return drop;
+    }
+
+    /// <summary>Ends <see cref="EnterNoWait"/>.</summary>
+    public readonly struct NoWaitScope : IDisposable
+    {
+        public void Dispose() => noWait--;
     }
 
 #if !NETSTANDARD2_0
