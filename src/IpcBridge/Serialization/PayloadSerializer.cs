@@ -198,23 +198,8 @@ internal sealed class PayloadSerializer
     [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public T Deserialize<T>(ReadOnlyMemory<byte> json, string what, bool soleReader = false)
     {
-        BinarySegments.ReadState outer = BinarySegments.BeginRead(BinaryPayload.Of(json), soleReader);
-        try
-        {
-            return JsonSerializer.Deserialize(json.Span, this.TypeInfo<T>())!;
-        }
-        catch (IpcSerializationException)
-        {
-            throw;
-        }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
-        {
-            throw new IpcSerializationException($"Could not read {what} as '{typeof(T)}': {ex.Message}", ex);
-        }
-        finally
-        {
-            BinarySegments.EndRead(outer);
-        }
+        ReadDescription described = $"{what}";
+        return this.Deserialize<T>(json, ref described, soleReader);
     }
 
     /// <summary>Reads one JSON value with the given metadata (no reflection); <paramref name="what"/> is formatted only if the read fails.</summary>
@@ -242,23 +227,8 @@ internal sealed class PayloadSerializer
     /// <summary>Reads one JSON value with the given metadata (no reflection).</summary>
     public static T Deserialize<T>(ReadOnlyMemory<byte> json, JsonTypeInfo<T> typeInfo, string what, bool soleReader = false)
     {
-        BinarySegments.ReadState outer = BinarySegments.BeginRead(BinaryPayload.Of(json), soleReader);
-        try
-        {
-            return JsonSerializer.Deserialize(json.Span, BinaryAware(typeInfo))!;
-        }
-        catch (IpcSerializationException)
-        {
-            throw;
-        }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
-        {
-            throw new IpcSerializationException($"Could not read {what} as '{typeof(T)}': {ex.Message}", ex);
-        }
-        finally
-        {
-            BinarySegments.EndRead(outer);
-        }
+        ReadDescription described = $"{what}";
+        return Deserialize(json, typeInfo, ref described, soleReader);
     }
 
     /// <summary>Reads one JSON value as <paramref name="type"/>; <paramref name="what"/> is formatted only if the read fails.</summary>
@@ -290,23 +260,8 @@ internal sealed class PayloadSerializer
     [RequiresDynamicCode(ReflectionMessages.DynamicCode)]
     public object? Deserialize(ReadOnlyMemory<byte> json, Type type, string what)
     {
-        BinarySegments.ReadState outer = BinarySegments.BeginRead(BinaryPayload.Of(json), soleReader: false);
-        try
-        {
-            return JsonSerializer.Deserialize(json.Span, this.TypeInfo(type));
-        }
-        catch (IpcSerializationException)
-        {
-            throw;
-        }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
-        {
-            throw new IpcSerializationException($"Could not read {what} as '{type}': {ex.Message}", ex);
-        }
-        finally
-        {
-            BinarySegments.EndRead(outer);
-        }
+        ReadDescription described = $"{what}";
+        return this.Deserialize(json, type, ref described);
     }
 
     /// <summary>
