@@ -104,15 +104,19 @@ internal sealed class FrameDispatcher
     public bool Enqueue(IpcConnection connection, Frame frame)
     {
         QueueLimit? bound = this.limit;
+        bool holdsSlot = false;
         if (bound is not null && IsBounded(frame))
         {
             if (this.slots is not null)
             {
                 // Wait: the producer (the sender's thread in one process, the link's reader across processes) waits for
-                // room, which is what pushes back on the sender. The loop itself never waits on its own queue.
-                if (!this.slots.Wait(0) && current != this && noWait == 0)
+                // room, which is what pushes back on the sender. The loop itself never waits on its own queue, nor does a
+                // writer under a lock the loop may need (EnterNoWait): their frames go past the bound without a place.
+                holdsSlot = this.slots.Wait(0);
+                if (!holdsSlot && current != this && noWait == 0)
                 {
                     this.slots.Wait();
+                    holdsSlot = true;
                 }
             }
             else if (!this.Admit(frame, bound))
@@ -122,7 +126,7 @@ internal sealed class FrameDispatcher
             }
         }
 
-        return this.Add(new WorkItem(connection, frame, null), preferLocal: IsCall(frame));
+        return this.Add(new WorkItem(connection, frame, null, holdsSlot), preferLocal: IsCall(frame));
     }
 
     public bool Enqueue(Action action) => this.Add(new WorkItem(null, null, action), preferLocal: false);
@@ -337,7 +341,11 @@ internal sealed class FrameDispatcher
 
         if (this.slots is not null)
         {
-            this.slots.Release();
+            if (item.HoldsSlot)
+            {
+                this.slots.Release();
+            }
+
             return false;
         }
 
@@ -386,12 +394,16 @@ internal sealed class FrameDispatcher
 
     private readonly struct WorkItem
     {
-        public WorkItem(IpcConnection? connection, Frame? frame, Action? action)
+        public WorkItem(IpcConnection? connection, Frame? frame, Action? action, bool holdsSlot = false)
         {
             this.Connection = connection;
             this.Frame = frame;
             this.Action = action;
+            this.HoldsSlot = holdsSlot;
         }
+
+        /// <summary>Gets a value indicating whether the frame took a place in a <see cref="QueueFullMode.Wait"/> bound, to give back when it is dispatched.</summary>
+        public bool HoldsSlot { get; }
 
         public IpcConnection? Connection { get; }
 

@@ -443,6 +443,43 @@ public class BackPressureTests
         all.Should().Equal(Enumerable.Range(0, 1000));
     }
 
+    [Fact]
+    public async Task InboundQueueLimit_Wait_AMessageCarryingPortsIsLetPastAFullQueueRatherThanWaitUnderTheRoutersLock()
+    {
+        var options = new IpcBridgeOptions { InboundQueueLimit = new QueueLimit(1, QueueFullMode.Wait) };
+        await using Bridge bridge = Bridge.Create(TransportKind.InProcess, options);
+        var entered = Signal.Create<bool>();
+        var portArrived = Signal.Create<MessagePortMain>();
+        using var release = new ManualResetEventSlim();
+        ChannelAllowlist allowlist = ChannelAllowlist.DenyAll.AllowReceive("block", "fill", "port").AllowPorts("port");
+        TestRenderer renderer = await bridge.AddRendererAsync(allowlist, (ipc, _) =>
+        {
+            ipc.On("block", (_, _) =>
+            {
+                entered.TrySetResult(true);
+                release.Wait(Signal.Timeout);
+            });
+            ipc.On("port", (e, _) => portArrived.TrySetResult(e.Ports[0]));
+        });
+
+        // The renderer's dispatch is busy and its one place in the queue taken.
+        renderer.WebContents.Send("block");
+        await entered.Task.WithTimeout("the renderer to be busy");
+        renderer.WebContents.Send("fill");
+
+        // A plain send would wait for room here; one carrying ports is written under the router's lock and goes past.
+        var channel = new MessageChannelMain();
+        await Task.Run(() => renderer.WebContents.PostMessage("port", null, new[] { channel.Port2 })).WithTimeout("a transfer to a full receiver");
+
+        release.Set();
+        MessagePortMain port = await portArrived.Task.WithTimeout("the port, once the renderer drains");
+        var got = Signal.Create<string>();
+        port.Message += (_, m) => got.TrySetResult(m.GetData<string>());
+        port.Start();
+        channel.Port1.PostMessage("after");
+        (await got.Task.WithTimeout()).Should().Be("after");
+    }
+
     /// <summary>Completes when <paramref name="condition"/> holds; it is about another thread's progress, so it is polled, up to the signal timeout.</summary>
     private static async Task Until(Func<bool> condition, string what)
     {
