@@ -32,7 +32,7 @@ internal sealed class WebSocketTransport : IFrameTransport
 
     private readonly WebSocket socket;
     private readonly int maxMessageSize;
-    private readonly Channel<Frame> outbound = Channel.CreateUnbounded<Frame>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+    private readonly OutboundQueue outbound = new();
 
     // Ends the reader's wait; cancelling a pending receive aborts the socket, so only once the closing handshake is over.
     private readonly CancellationTokenSource stop = new();
@@ -50,7 +50,6 @@ internal sealed class WebSocketTransport : IFrameTransport
     // (timed out) stays until the answer comes, so the late answer is dropped instead of reaching the socket.
     private readonly ConcurrentDictionary<long, TaskCompletionSource<Frame>> syncAnswers = new();
     private IFrameReceiver? receiver;
-    private IpcDisconnectedException? closedReason;
     private int notified;
 
     public WebSocketTransport(WebSocket socket, int maxFrameSize)
@@ -65,7 +64,7 @@ internal sealed class WebSocketTransport : IFrameTransport
     public Task Completion { get; private set; } = Task.CompletedTask;
 
     /// <summary>Gets the reason the link closed, once it did.</summary>
-    public IpcDisconnectedException? ClosedReason => Volatile.Read(ref this.closedReason);
+    public IpcDisconnectedException? ClosedReason => this.outbound.ClosedReason;
 
     /// <summary>Reads one frame before <see cref="Start"/> (the hello); <see langword="null"/> when the page closed the socket.</summary>
     /// <exception cref="IpcProtocolException">The message is not exactly one frame.</exception>
@@ -114,24 +113,18 @@ internal sealed class WebSocketTransport : IFrameTransport
             return;
         }
 
-        IpcDisconnectedException? closed = Volatile.Read(ref this.closedReason);
-        if (closed is not null || !this.outbound.Writer.TryWrite(frame))
-        {
-            closed ??= Volatile.Read(ref this.closedReason);
-            throw new IpcDisconnectedException(closed?.Message ?? "The link is closed.", closed?.Reason ?? DisconnectReason.LocalClosed, closed);
-        }
+        this.outbound.Write(frame);
     }
 
     public void Close(IpcDisconnectedException reason)
     {
-        if (Interlocked.CompareExchange(ref this.closedReason, reason, null) is not null)
+        if (!this.outbound.TryClose(reason))
         {
             return;
         }
 
         // Frames already queued are still sent (they were accepted); then the writer closes the socket.
-        this.outbound.Writer.TryComplete();
-        if (reason.Reason is DisconnectReason.ProtocolViolation or DisconnectReason.StreamFailed)
+        if (OutboundQueue.StopsAtOnce(reason))
         {
             this.stopWriting.Cancel();
         }

@@ -20,10 +20,9 @@ internal sealed class StreamTransport : IFrameTransport
 #pragma warning restore CA1001
 {
     private readonly FramedStream framed;
-    private readonly Channel<Frame> outbound = Channel.CreateUnbounded<Frame>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+    private readonly OutboundQueue outbound = new();
     private readonly CancellationTokenSource stop = new();
     private IFrameReceiver? receiver;
-    private IpcDisconnectedException? closedReason;
     private int notified;
 
     public StreamTransport(FramedStream framed)
@@ -44,24 +43,18 @@ internal sealed class StreamTransport : IFrameTransport
 
     public void Write(Frame frame)
     {
-        IpcDisconnectedException? closed = Volatile.Read(ref this.closedReason);
-        if (closed is not null || !this.outbound.Writer.TryWrite(frame))
-        {
-            closed ??= Volatile.Read(ref this.closedReason);
-            throw new IpcDisconnectedException(closed?.Message ?? "The link is closed.", closed?.Reason ?? DisconnectReason.LocalClosed, closed);
-        }
+        this.outbound.Write(frame);
     }
 
     public void Close(IpcDisconnectedException reason)
     {
-        if (Interlocked.CompareExchange(ref this.closedReason, reason, null) is not null)
+        if (!this.outbound.TryClose(reason))
         {
             return;
         }
 
         // Frames already queued are still written (they were accepted); then the writer completes the stream.
-        this.outbound.Writer.TryComplete();
-        if (reason.Reason is DisconnectReason.ProtocolViolation or DisconnectReason.StreamFailed)
+        if (OutboundQueue.StopsAtOnce(reason))
         {
             this.stop.Cancel();
         }
@@ -125,7 +118,7 @@ internal sealed class StreamTransport : IFrameTransport
                     continue;
                 }
 
-                if (result.IsCanceled || Volatile.Read(ref this.closedReason) is not null)
+                if (result.IsCanceled || this.outbound.ClosedReason is not null)
                 {
                     reader.AdvanceTo(buffer.Start, buffer.End);
                     return;
