@@ -1,13 +1,10 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Reflection;
 using System.Text.RegularExpressions;
-using System.Threading;
 using System.Threading.Tasks;
-using IpcBridge.Tests.Processes;
+using IpcBridge.Tests.Samples;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -37,8 +34,6 @@ public class SampleCapabilityTests
     private static readonly ChannelAllowlist RendererProcessInCode = RendererInCode.AllowSendSync("host:console").AllowHandle("host:click");
 
     private static readonly ChannelAllowlist WorkProcessInCode = WorkInCode.AllowSendSync("host:console");
-
-    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(2);
 
     private static readonly Regex OperationLine = new(@"^  (Send|SendSync|Invoke|Receive|Ports|Handle) +(.+)$", RegexOptions.CultureInvariant);
 
@@ -86,10 +81,7 @@ public class SampleCapabilityTests
         }
     }
 
-    private static string SampleDirectory
-        => Path.GetDirectoryName(typeof(SampleCapabilityTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .SingleOrDefault(a => a.Key == "SampleHostAssembly")?.Value
-            ?? throw new InvalidOperationException("The test assembly does not say where the sample host was built (see IpcBridge.Tests.csproj)."))!;
+    private static string SampleDirectory => Path.GetDirectoryName(SampleHostTests.SampleRun.AssemblyPath)!;
 
     /// <summary>Reads back the per-operation lines of each endpoint the sample printed.</summary>
     private static Dictionary<string, ChannelAllowlist> ParsePolicies(string output)
@@ -116,37 +108,8 @@ public class SampleCapabilityTests
 
     private static async Task<string> RunSampleAsync(params string[] arguments)
     {
-        var startInfo = new ProcessStartInfo
-        {
-            FileName = TestChild.DotNetHost,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        startInfo.ArgumentList.Add(Path.Combine(SampleDirectory, "IpcBridge.Samples.ConsoleHost.dll"));
-        foreach (string argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using Process process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start the sample host.");
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(RunTimeout);
-        Task<string> output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        Task<string> errors = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await Task.WhenAll(output, errors, process.WaitForExitAsync(timeout.Token));
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            throw new TimeoutException($"The sample host ({string.Join(' ', arguments)}) did not finish within {RunTimeout.TotalSeconds:0} s.");
-        }
-
-        process.ExitCode.Should().Be(0, $"the sample printed:{Environment.NewLine}{await output}{Environment.NewLine}{await errors}");
-        return await output;
+        SampleHostTests.SampleRun run = await SampleHostTests.SampleRun.RunAsync(arguments);
+        run.ExitCode.Should().Be(0, run.Describe());
+        return run.Output;
     }
 }

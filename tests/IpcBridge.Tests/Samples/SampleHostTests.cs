@@ -205,11 +205,14 @@ public class SampleHostTests
         }
 
         /// <summary>How the sample host is started: the built assembly, through the same dotnet host, every stream redirected.</summary>
+        /// <summary>Gets the path of the built sample host assembly, as the test project records it.</summary>
+        public static string AssemblyPath => typeof(SampleHostTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .SingleOrDefault(a => a.Key == "SampleHostAssembly")?.Value
+            ?? throw new InvalidOperationException("The test assembly does not say where the sample host was built (see IpcBridge.Tests.csproj).");
+
         public static ProcessStartInfo StartInfo(params string[] arguments)
         {
-            string assembly = typeof(SampleHostTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-                .SingleOrDefault(a => a.Key == "SampleHostAssembly")?.Value
-                ?? throw new InvalidOperationException("The test assembly does not say where the sample host was built (see IpcBridge.Tests.csproj).");
+            string assembly = AssemblyPath;
             var startInfo = new ProcessStartInfo
             {
                 FileName = TestChild.DotNetHost,
