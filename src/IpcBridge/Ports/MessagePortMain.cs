@@ -629,20 +629,9 @@ public sealed class MessagePortMain : IIpcCapability
     {
         while (this.TakeNext() is { } next)
         {
-            try
-            {
-                this.RaiseMessage(next);
-                this.AckHandled();
-            }
-            finally
-            {
-                lock (this.gate)
-                {
-                    // A transfer waiting for this handler to return (BeginTransfer) may go on now.
-                    this.deliveringOn = null;
-                    Monitor.PulseAll(this.gate);
-                }
-            }
+            // RaiseMessage reports what handlers throw; the next TakeNext marks the delivery done.
+            this.RaiseMessage(next);
+            this.AckHandled();
         }
     }
 
@@ -651,6 +640,13 @@ public sealed class MessagePortMain : IIpcCapability
     {
         lock (this.gate)
         {
+            // The previous message's handlers have returned: a transfer waiting for them (BeginTransfer) may go on.
+            this.deliveringOn = null;
+            if (this.transfersPending > 0)
+            {
+                Monitor.PulseAll(this.gate);
+            }
+
             if (this.transfersPending == 0 && this.state != State.Transferred && this.inbox.Count > 0)
             {
                 this.deliveringOn = Thread.CurrentThread;
