@@ -5,19 +5,21 @@
 #   tests/consumer/run.sh PACKAGES_DIR WORK_DIR
 #
 # 1. package-check reads every .nupkg in PACKAGES_DIR and its .snupkg (see package-check/Program.cs).
-# 2. Each example below is built, and run unless it serves until stopped. Its Program.cs is the first ```csharp block
-#    under its README heading, copied as it is. A line of that block ending in `Console.WriteLine(...); // text`
-#    promises the output line `text`: those lines must appear in the app's output, in that order.
+# 2. Each example below is built, and run unless it serves until stopped; a test project's tests run with dotnet test.
+#    Its Program.cs is the first ```csharp block under its README heading, copied as it is. A line of that block ending
+#    in `Console.WriteLine(...); // text` promises the output line `text`: those lines must appear in the app's output,
+#    in that order.
 #
 # Packages restore from PACKAGES_DIR (package ids IpcBridge and IpcBridge.*) and from the machine's nuget.org source
 # (everything else), into a packages folder of WORK_DIR's own, so a cached IpcBridge of the same version is never used.
 set -euo pipefail
 
-# One example a line: "project folder here|README heading|run or build". To add one, add its folder (a csproj with a
-# PackageReference to its package at Version="[$(IpcBridgeVersion)]") and a line here.
+# One example a line: "project folder here|README heading|run, build or test". To add one, add its folder (a csproj
+# with a PackageReference to its package at Version="[$(IpcBridgeVersion)]") and a line here.
 examples=(
     "first-program|## A first program|run"
     "web-example|### Web pages as renderers: \`IpcBridge.AspNetCore\`|build"
+    "channel-tests|## Testing your own channels|test"
 )
 
 if [ "$#" -ne 2 ]; then
@@ -100,6 +102,14 @@ for example in "${examples[@]}"; do
     if ! dotnet build "$project" -c Release -p:IpcBridgeVersion="$version" </dev/null; then
         echo "FAILED: $folder: the README's code does not build against the packages"
         failed=1
+        continue
+    fi
+
+    if [ "$mode" = "test" ]; then
+        if ! timeout --kill-after=10s 5m dotnet test "$project" -c Release --no-build </dev/null; then
+            echo "FAILED: $folder: the README's tests failed"
+            failed=1
+        fi
         continue
     fi
 
