@@ -220,6 +220,18 @@ test('ports on a message the page may not receive are refused: main hears PortCl
   assert.deepEqual(frames.map((f) => [f.kind, f.portId]), [[FrameKind.PortClose, 12n], [FrameKind.PortClose, 14n]]);
 });
 
+test('ports on a message no listener takes close at once: main hears PortClose for their partners', async () => {
+  const { ipc, main } = await connectFake();
+  const seen = [];
+  ipc.on('heard', (event) => seen.push(event.ports.length));
+  main.writeValue({ kind: FrameKind.Send, channel: 'nobody-listening', ports: [31n, 32n, 0n] }, [1]);
+  main.writeValue({ kind: FrameKind.Send, channel: 'heard', ports: [41n, 42n, 0n] }, [2]);
+  main.writeValue({ kind: FrameKind.Send, channel: 'heard' }, [3]);
+  const frames = await main.drain();
+  assert.deepEqual(seen, [1, 0]);
+  assert.deepEqual(frames.map((f) => [f.kind, f.portId]), [[FrameKind.PortClose, 32n]], 'the port a listener took stays open');
+});
+
 test('a port frame for a port the page never held is dropped, its carried ports refused', async () => {
   const { main, socket } = await connectFake();
   main.writeValue({ kind: FrameKind.PortMessage, portId: 555n, ports: [20n, 21n, 0n] }, 'stray');

@@ -2108,6 +2108,11 @@ class Session {
 
     const list = this.#listeners.get(frame.channel);
     if (list === undefined) {
+      // Nothing can ever reach these ports: they close, so their partners learn that nobody is at this end.
+      for (const port of carried) {
+        port.close();
+      }
+
       return;
     }
 

@@ -49,6 +49,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "A renderer dropped a {Operation} frame on channel '{Channel}' outside its allowlist.")]
     public static partial void RendererFrameDenied(ILogger logger, IpcOperation operation, string channel);
 
+    [LoggerMessage(EventId = 16, Level = LogLevel.Debug, Message = "Closed {Count} port(s) that came on channel '{Channel}', where no listener took them; their partners see them close.")]
+    public static partial void UnclaimedPortsClosed(ILogger logger, int count, string channel);
+
     [LoggerMessage(EventId = 15, Level = LogLevel.Error, Message = "The preload of this endpoint threw; the endpoint closes its link to main without becoming ready.")]
     public static partial void PreloadFailed(ILogger logger, Exception exception);
 }

@@ -321,8 +321,12 @@ public sealed partial class IpcMain : IIpcCapability
     {
         var e = new IpcMainEvent(sender, channel, ports, null, 0);
         IpcMain? scoped = sender.ScopedIpc;
-        scoped?.listeners.Emit(channel, e, args, scoped.logger);
-        this.listeners.Emit(channel, e, args, this.logger);
+        int ran = scoped?.listeners.Emit(channel, e, args, scoped.logger) ?? 0;
+        ran += this.listeners.Emit(channel, e, args, this.logger);
+        if (ran == 0)
+        {
+            MessagePortMain.CloseUnclaimed(ports, channel, this.logger);
+        }
     }
 
     internal void DispatchSendSync(WebContents sender, IpcConnection connection, Frame frame, ReceivedArgs args)

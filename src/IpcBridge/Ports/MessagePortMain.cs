@@ -285,6 +285,25 @@ public sealed class MessagePortMain : IIpcCapability
     /// <inheritdoc />
     public override string ToString() => $"MessagePortMain {this.Id:x16}";
 
+    /// <summary>
+    /// Closes the ports that came with a message no listener received. Nothing can ever reach them, so their partners
+    /// learn now that nobody is at this end, where Electron's would once the ports were garbage-collected.
+    /// </summary>
+    internal static void CloseUnclaimed(IReadOnlyList<MessagePortMain> ports, string channel, Microsoft.Extensions.Logging.ILogger logger)
+    {
+        if (ports.Count == 0)
+        {
+            return;
+        }
+
+        foreach (MessagePortMain port in ports)
+        {
+            port.Close();
+        }
+
+        Log.UnclaimedPortsClosed(logger, ports.Count, channel);
+    }
+
     internal static (MessagePortMain, MessagePortMain) CreatePair(QueueLimit? limit)
     {
         long a = NewId();

@@ -468,7 +468,11 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
                 }
 
                 var e = new IpcRendererEvent(this, frame.Channel, ports);
-                this.listeners.Emit(frame.Channel, e, new ReceivedArgs(frame.Payload, connection.Serializer, frame.Channel), this.logger);
+                if (this.listeners.Emit(frame.Channel, e, new ReceivedArgs(frame.Payload, connection.Serializer, frame.Channel), this.logger) == 0)
+                {
+                    MessagePortMain.CloseUnclaimed(ports, frame.Channel, this.logger);
+                }
+
                 return;
             }
 

@@ -100,6 +100,65 @@ public class PortTransferTests
 
     [Theory]
     [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task PortPostedToMainOnAChannelNobodyListensOn_Closes_SoItsPartnerLearnsIt(TransportKind transport)
+    {
+        await using Bridge bridge = Bridge.Create(transport);
+        TestRenderer renderer = await bridge.AddRendererAsync(ChannelAllowlist.DenyAll.AllowSend("nobody-listening").AllowPorts("nobody-listening"));
+        var channel = new MessageChannelMain();
+        var kept = new PortProbe(channel.Port2);
+        channel.Port2.Start();
+
+        renderer.Ipc.PostMessage("nobody-listening", null, new[] { channel.Port1 });
+
+        await kept.Closed;
+        channel.Port2.IsClosed.Should().BeTrue();
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task PortPostedToARendererWithoutAListener_Closes_SoMainsEndLearnsIt(TransportKind transport)
+    {
+        await using Bridge bridge = Bridge.Create(transport);
+        TestRenderer renderer = await bridge.AddRendererAsync(PortsOnly);
+        var channel = new MessageChannelMain();
+        var mine = new PortProbe(channel.Port2);
+        channel.Port2.Start();
+
+        renderer.WebContents.PostMessage("port", null, new[] { channel.Port1 });
+
+        await mine.Closed;
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task PortPostedWithAMessageWhoseListenerIgnoresIt_StaysOpen(TransportKind transport)
+    {
+        await using Bridge bridge = Bridge.Create(transport);
+        var secondHeard = Signal.Create<bool>();
+        bridge.IpcMain.Handle("barrier", (e, a) => 0);
+        TestRenderer renderer = await bridge.AddRendererAsync(PortsOnly, (ipc, _) => ipc.On("port", (e, _) =>
+        {
+            if (e.Ports.Count == 0)
+            {
+                secondHeard.TrySetResult(true);
+            }
+        }));
+        var channel = new MessageChannelMain();
+        var mine = new PortProbe(channel.Port2);
+        channel.Port2.Start();
+
+        renderer.WebContents.PostMessage("port", null, new[] { channel.Port1 });
+        renderer.WebContents.Send("port");
+        await secondHeard.Task.WithTimeout("the renderer's listener, the second time");
+
+        // The renderer has finished with the first message; a close frame from it would reach main before this answer.
+        await renderer.Ipc.InvokeAsync<int>("barrier").WithTimeout();
+        mine.ClosedCount.Should().Be(0);
+        channel.Port2.IsClosed.Should().BeFalse();
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
     public async Task PortMessage_CarryingAnotherPort_DeliversItInEventPorts(TransportKind transport)
     {
         await using Bridge bridge = Bridge.Create(transport);
