@@ -4,7 +4,11 @@ using System.Text.Json;
 
 namespace IpcBridge;
 
-/// <summary>Settings shared by every endpoint of a <see cref="MainProcess"/>.</summary>
+/// <summary>
+/// Settings shared by every endpoint of a <see cref="MainProcess"/>. A <see cref="MainProcess"/> (and an endpoint's
+/// <see cref="RendererProcess"/>) validates the settings and takes a copy when it is made: later changes to this object
+/// do not reach it, so a limit cannot be changed under calls already running or turned invalid.
+/// </summary>
 public sealed class IpcBridgeOptions
 {
     /// <summary>
@@ -122,6 +126,32 @@ public sealed class IpcBridgeOptions
         {
             throw new ArgumentOutOfRangeException(nameof(this.MaxPendingCalls), this.MaxPendingCalls, "MaxPendingCalls must be at least 1.");
         }
+    }
+
+    /// <summary>Validates the settings and copies them, for an endpoint to keep.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
+    internal IpcBridgeOptions Snapshot()
+    {
+        this.Validate();
+        var copy = new IpcBridgeOptions
+        {
+            SendSyncTimeout = this.SendSyncTimeout,
+            SerializerOptions = this.SerializerOptions,
+            MaxPendingCalls = this.MaxPendingCalls,
+            InboundQueueLimit = this.InboundQueueLimit,
+            MaxFrameSize = this.MaxFrameSize,
+            HandshakeTimeout = this.HandshakeTimeout,
+            InvokeTimeout = this.InvokeTimeout,
+            MainInvokeTimeout = this.MainInvokeTimeout,
+            StreamWindow = this.StreamWindow,
+            FrameTrace = this.FrameTrace,
+        };
+        foreach (KeyValuePair<string, TimeSpan> pair in this.ChannelTimeouts)
+        {
+            copy.ChannelTimeouts[pair.Key] = pair.Value;
+        }
+
+        return copy;
     }
 
     /// <summary>Resolves the time limit of an invoke: the call's own, else the channel's, else <paramref name="fallback"/>.</summary>

@@ -38,13 +38,12 @@ public sealed partial class MainProcess : IAsyncDisposable, IIpcCapability
     private int disposed;
 
     /// <summary>Creates a main process.</summary>
-    /// <param name="options">Settings, or <see langword="null"/> for the defaults.</param>
+    /// <param name="options">Settings, or <see langword="null"/> for the defaults; copied, so later changes to them do not apply.</param>
     /// <param name="loggerFactory">Where diagnostics go, or <see langword="null"/> for nowhere.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public MainProcess(IpcBridgeOptions? options = null, ILoggerFactory? loggerFactory = null)
     {
-        this.Options = options ?? new IpcBridgeOptions();
-        this.Options.Validate();
+        this.Options = (options ?? new IpcBridgeOptions()).Snapshot();
         this.loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         this.logger = this.loggerFactory.CreateLogger("IpcBridge.MainProcess");
         this.Serializer = new PayloadSerializer(this.Options.SerializerOptions);

@@ -112,8 +112,7 @@ public sealed class RendererProcess : IAsyncDisposable
             throw new ArgumentNullException(nameof(options));
         }
 
-        IpcBridgeOptions settings = options.Options ?? new IpcBridgeOptions();
-        settings.Validate();
+        IpcBridgeOptions settings = (options.Options ?? new IpcBridgeOptions()).Snapshot();
         var framed = new FramedStream(stream, settings.MaxFrameSize);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.HandshakeTimeout);

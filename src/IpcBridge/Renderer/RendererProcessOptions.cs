@@ -9,7 +9,7 @@ public sealed class RendererProcessOptions
     /// <summary>Gets or sets the preload code, run once with the endpoint's <see cref="IpcRenderer"/> and <see cref="ContextBridge"/> before <c>ConnectAsync</c> returns.</summary>
     public Action<IpcRenderer, ContextBridge>? Preload { get; set; }
 
-    /// <summary>Gets or sets this side's settings (timeouts, serializer, limits). Default: the defaults.</summary>
+    /// <summary>Gets or sets this side's settings (timeouts, serializer, limits), copied when the endpoint connects. Default: the defaults.</summary>
     public IpcBridgeOptions Options { get; set; } = new();
 
     /// <summary>Gets or sets where diagnostics go, or <see langword="null"/> for nowhere.</summary>

@@ -177,6 +177,26 @@ public class CancellationAndTimeoutTests
 
     [Theory]
     [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task Options_ChangedAfterTheEndpointsWereMade_DoNotApply(TransportKind transport)
+    {
+        // Arrange: main and the renderer take a copy of their options; the changes below would make the call wait forever.
+        var options = new IpcBridgeOptions { InvokeTimeout = TimeSpan.FromMilliseconds(300) };
+        options.ChannelTimeouts["quick"] = TimeSpan.FromMilliseconds(120);
+        await using var bridge = Bridge.Create(transport, options);
+        bridge.IpcMain.Handle("quick", async (e, a) => { await Task.Delay(Timeout.InfiniteTimeSpan, e.CancellationToken); return 0; });
+        TestRenderer renderer = await bridge.AddRendererAsync();
+        options.InvokeTimeout = null;
+        options.ChannelTimeouts.Clear();
+
+        // Act
+        Func<Task> quick = () => renderer.Ipc.InvokeAsync<int>("quick").WithTimeout();
+
+        // Assert
+        (await quick.Should().ThrowAsync<IpcTimeoutException>()).Which.Timeout.Should().Be(TimeSpan.FromMilliseconds(120));
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
     public async Task RendererInvoke_LateAnswerAfterTimeout_IsDroppedQuietly(TransportKind transport)
     {
         // Arrange: the handler ignores its token and answers after the caller gave up. It blocks main's dispatch
