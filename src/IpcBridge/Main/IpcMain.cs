@@ -364,7 +364,7 @@ public sealed partial class IpcMain : IIpcCapability
     }
 
     internal void DispatchInvoke(WebContents sender, IpcConnection connection, Frame frame, IpcArgs args)
-        => this.handlers.Dispatch(connection, frame, args, token => new IpcMainInvokeEvent(sender, frame.Channel, token), sender.ScopedIpc?.handlers);
+        => this.handlers.Dispatch(connection, frame, args, sender, static (from, channel, token) => new IpcMainInvokeEvent(from, channel, token), sender.ScopedIpc?.handlers);
 
     [RequiresUnreferencedCode(ReflectionMessages.UnreferencedCode)]
     [RequiresDynamicCode(ReflectionMessages.DynamicCode)]

@@ -52,12 +52,14 @@ internal sealed class HandlerRegistry<TEvent>
     /// <param name="connection">The link the call came on.</param>
     /// <param name="frame">The call.</param>
     /// <param name="args">Its arguments.</param>
-    /// <param name="createEvent">Makes the handler's event from the call's cancellation token.</param>
+    /// <param name="sender">What <paramref name="createEvent"/> makes the event for: the calling endpoint.</param>
+    /// <param name="createEvent">Makes the handler's event from the sender, the channel and the call's cancellation token (a static lambda: nothing is allocated for it per call).</param>
     /// <param name="first">
     /// A registry that takes precedence (the calling endpoint's own handlers): when it has a handler for the channel,
     /// that one answers, whatever its kind; otherwise this registry's does.
     /// </param>
-    public void Dispatch(IpcConnection connection, Frame frame, IpcArgs args, Func<CancellationToken, TEvent> createEvent, HandlerRegistry<TEvent>? first = null)
+    /// <typeparam name="TSender">The type of <paramref name="sender"/>.</typeparam>
+    public void Dispatch<TSender>(IpcConnection connection, Frame frame, IpcArgs args, TSender sender, Func<TSender, string, CancellationToken, TEvent> createEvent, HandlerRegistry<TEvent>? first = null)
     {
         string channel = frame.Channel;
         bool streaming = frame.Kind == FrameKind.InvokeStream;
@@ -77,7 +79,7 @@ internal sealed class HandlerRegistry<TEvent>
         CancellationToken token = streaming
             ? connection.BeginInboundStream(frame.CallId, channel, (int)Math.Min(frame.InitialCredit, int.MaxValue))
             : connection.BeginInbound(frame.CallId, channel);
-        TEvent e = createEvent(token);
+        TEvent e = createEvent(sender, channel, token);
 
         // The handler's span is current while it runs, so what it calls in turn joins the caller's trace.
         Activity? previous = Activity.Current;

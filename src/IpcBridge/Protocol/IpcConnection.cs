@@ -311,14 +311,15 @@ internal sealed class IpcConnection : IFrameReceiver
     /// <summary>Ends call <paramref name="id"/> when <paramref name="cancellationToken"/> is cancelled or <paramref name="timeout"/> passes.</summary>
     private void Arm(PendingCall call, long id, TimeSpan? timeout, CancellationToken cancellationToken)
     {
+        // The closures are made in methods of their own, so a call with neither a token nor a time limit allocates none.
         if (cancellationToken.CanBeCanceled)
         {
-            call.Registration = cancellationToken.Register(() => this.Stop(id, c => c.Cancel(cancellationToken)));
+            call.Registration = this.StopOnCancel(id, cancellationToken);
         }
 
         if (timeout is { } limit && limit != Timeout.InfiniteTimeSpan)
         {
-            call.Timer = new Timer(_ => this.Stop(id, c => c.Fail(new IpcTimeoutException(c.Channel, limit))), null, limit, Timeout.InfiniteTimeSpan);
+            call.Timer = this.StopAfter(id, limit);
         }
 
         // Answered before the registration or the timer existed: nothing would release them otherwise.
@@ -327,6 +328,12 @@ internal sealed class IpcConnection : IFrameReceiver
             call.Release();
         }
     }
+
+    private CancellationTokenRegistration StopOnCancel(long id, CancellationToken cancellationToken)
+        => cancellationToken.Register(() => this.Stop(id, c => c.Cancel(cancellationToken)));
+
+    private Timer StopAfter(long id, TimeSpan limit)
+        => new(_ => this.Stop(id, c => c.Fail(new IpcTimeoutException(c.Channel, limit))), null, limit, Timeout.InfiniteTimeSpan);
 
     /// <summary>Ends a call at the caller's side (cancelled, timed out) and tells the handler to stop.</summary>
     private void Stop(long callId, Action<PendingCall> end)

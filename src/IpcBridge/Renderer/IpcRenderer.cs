@@ -505,7 +505,7 @@ public sealed partial class IpcRenderer : IIpcCapability, IFrameHandler
                     return;
                 }
 
-                this.handlers.Dispatch(connection, frame, new IpcArgs(frame.Payload, connection.Serializer, frame.Channel), token => new IpcRendererInvokeEvent(this, frame.Channel, token));
+                this.handlers.Dispatch(connection, frame, new IpcArgs(frame.Payload, connection.Serializer, frame.Channel), this, static (sender, channel, token) => new IpcRendererInvokeEvent(sender, channel, token));
                 return;
 
             case FrameKind.SendSync:
