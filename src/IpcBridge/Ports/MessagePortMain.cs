@@ -468,7 +468,7 @@ public sealed class MessagePortMain : IIpcCapability
         else
         {
             // Moved to another endpoint while this message was on its way here: send it after the port.
-            this.router?.ForwardToMoved(this.Id, payload, ports);
+            this.router?.DeliverToPort(this.Id, payload, ports);
         }
     }
 

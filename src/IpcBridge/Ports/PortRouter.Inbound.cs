@@ -290,19 +290,9 @@ internal sealed partial class PortRouter
                 this.NoteEarlyFence(here.Id, link);
                 return;
             default:
-                IReadOnlyList<MessagePortMain> carried = this.Receive(link, frame.Ports);
-                lock (this.gate)
-                {
-                    if (this.local.TryGetValue(here.Id, out MessagePortMain? now) && now == here)
-                    {
-                        // Under the lock that hands ports over: the message is queued before the port goes (and follows
-                        // it), or finds it gone below.
-                        here.Enqueue(frame.Payload, carried);
-                        return;
-                    }
-                }
-
-                this.ForwardToMoved(here.Id, frame.Payload, carried);
+                // Under the lock that hands ports over: the message is queued before the port goes (and follows it), or
+                // goes wherever the port went.
+                this.DeliverToPort(here.Id, frame.Payload, this.Receive(link, frame.Ports));
                 return;
         }
     }

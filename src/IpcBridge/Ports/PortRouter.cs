@@ -139,10 +139,11 @@ internal sealed partial class PortRouter
     }
 
     /// <summary>
-    /// A message reached a port object that had just been handed on (or was about to be delivered to it as it went): send
-    /// it wherever the port is now, here again or behind a link.
+    /// Delivers a message for port <paramref name="portId"/> wherever the port is now, under the lock that hands ports
+    /// over: queued at the port object that lives here (and follows it if it goes), or sent behind the link it went to.
+    /// For a frame that arrived for a local port, and for a message that reached a port object just handed on.
     /// </summary>
-    public void ForwardToMoved(long portId, ReadOnlyMemory<byte> payload, IReadOnlyList<MessagePortMain> ports)
+    public void DeliverToPort(long portId, ReadOnlyMemory<byte> payload, IReadOnlyList<MessagePortMain> ports)
     {
         lock (this.gate)
         {

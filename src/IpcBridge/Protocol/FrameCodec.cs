@@ -425,18 +425,8 @@ internal static class FrameCodec
             return Utf8.GetBytes(chars, text.Length, bytes, destination.Length);
         }
     }
-
-    private static unsafe string GetString(ReadOnlySpan<byte> source)
-    {
-        fixed (byte* bytes = source)
-        {
-            return Utf8.GetString(bytes, source.Length);
-        }
-    }
 #else
     private static int GetBytes(string text, Span<byte> destination) => Utf8.GetBytes(text, destination);
-
-    private static string GetString(ReadOnlySpan<byte> source) => Utf8.GetString(source);
 #endif
 }
 

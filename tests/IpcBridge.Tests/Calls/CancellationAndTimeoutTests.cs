@@ -195,6 +195,37 @@ public class CancellationAndTimeoutTests
         (await quick.Should().ThrowAsync<IpcTimeoutException>()).Which.Timeout.Should().Be(TimeSpan.FromMilliseconds(120));
     }
 
+    [Fact]
+    public void Options_TheCopyAnEndpointKeeps_HasEverySetting()
+    {
+        // Every settable property is given a value other than its default, so one added later and not copied fails here.
+        var options = new IpcBridgeOptions
+        {
+            SendSyncTimeout = TimeSpan.FromSeconds(3),
+            SerializerOptions = new System.Text.Json.JsonSerializerOptions(),
+            MaxPendingCalls = 7,
+            InboundQueueLimit = new QueueLimit(5, QueueFullMode.DropOldest),
+            MaxFrameSize = 4096,
+            HandshakeTimeout = TimeSpan.FromSeconds(4),
+            InvokeTimeout = TimeSpan.FromSeconds(5),
+            MainInvokeTimeout = TimeSpan.FromSeconds(6),
+            StreamWindow = 3,
+            FrameTrace = _ => { },
+        };
+        options.ChannelTimeouts["a"] = TimeSpan.FromSeconds(1);
+        var defaults = new IpcBridgeOptions();
+
+        IpcBridgeOptions copy = options.Snapshot();
+
+        foreach (System.Reflection.PropertyInfo property in typeof(IpcBridgeOptions).GetProperties().Where(p => p.CanWrite))
+        {
+            property.GetValue(options).Should().NotBe(property.GetValue(defaults), $"the test sets {property.Name}");
+            property.GetValue(copy).Should().Be(property.GetValue(options), $"{property.Name} is copied");
+        }
+
+        copy.ChannelTimeouts.Should().Equal(options.ChannelTimeouts).And.NotBeSameAs(options.ChannelTimeouts);
+    }
+
     [Theory]
     [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
     public async Task RendererInvoke_LateAnswerAfterTimeout_IsDroppedQuietly(TransportKind transport)
